@@ -19,7 +19,8 @@ export function graphCost(graph: Graph): GraphCost {
   const multsByNode = new Map<string, number>();
   for (const node of graph.nodes) {
     const out = shapes.get(node.id)!;
-    const inC = node.inputs.length ? shapes.get(node.inputs[0])!.c : 0;
+    const x = node.inputs.length ? shapes.get(node.inputs[0])! : undefined;
+    const inC = x ? x.c : 0;
     if (node.op === "conv") {
       const weights = node.kernel[0] * node.kernel[1] * inC * node.filters;
       params += weights + (node.bias ? node.filters : 0);
@@ -27,9 +28,11 @@ export function graphCost(graph: Graph): GraphCost {
       multsByNode.set(node.id, m);
       mults += m;
     } else if (node.op === "dense") {
-      params += inC * node.units + node.units;
-      multsByNode.set(node.id, inC * node.units);
-      mults += inC * node.units;
+      // Dense layers flatten their input (NHWC order).
+      const features = x!.h * x!.w * x!.c;
+      params += features * node.units + node.units;
+      multsByNode.set(node.id, features * node.units);
+      mults += features * node.units;
     } else if (node.op === "batchnorm") {
       params += 2 * out.c;
     }
