@@ -1,0 +1,93 @@
+/**
+ * Command-line parsing shared by the `cli/` entry points (node:util's parseArgs: cliffy
+ * lives only on JSR, which these machines cannot reach). Bad values get a message that
+ * names the flag, what it expects and what it found.
+ */
+import { parseArgs } from "node:util";
+
+export interface FlagSpec {
+  type: "string" | "boolean";
+  short?: string;
+  default?: string | boolean;
+  help: string;
+}
+
+export type Flags = Record<string, FlagSpec>;
+
+export class UsageError extends Error {}
+
+export function parseFlags<F extends Flags>(
+  argv: string[],
+  flags: F,
+  usage: string,
+): Record<keyof F, string | boolean | undefined> {
+  const options = Object.fromEntries(
+    Object.entries({
+      ...flags,
+      help: { type: "boolean", short: "h", help: "show this help" } as FlagSpec,
+    }).map((
+      [k, v],
+    ) => [k, { type: v.type, short: v.short, default: v.default }]),
+  );
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true }));
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${helpText(usage, flags)}`);
+  }
+  if (values.help) {
+    console.log(helpText(usage, flags));
+    Deno.exit(0);
+  }
+  return values as Record<keyof F, string | boolean | undefined>;
+}
+
+export function helpText(usage: string, flags: Flags): string {
+  const rows = Object.entries(flags).map(([k, v]) => {
+    const name = `--${k}${v.type === "string" ? " VALUE" : ""}${v.short ? `, -${v.short}` : ""}`;
+    const def = v.default !== undefined && v.default !== false ? ` (default: ${v.default})` : "";
+    return `  ${name.padEnd(24)} ${v.help}${def}`;
+  });
+  return `${usage}\n\nOptions:\n${rows.join("\n")}\n  ${"--help, -h".padEnd(24)} show this help`;
+}
+
+/** A positive integer flag, or a UsageError naming it. */
+export function intFlag(name: string, value: string | boolean | undefined, min = 1): number {
+  const n = Number(value);
+  if (typeof value !== "string" || !Number.isInteger(n) || n < min) {
+    throw new UsageError(`--${name} expects an integer >= ${min}, found '${value}'`);
+  }
+  return n;
+}
+
+export function numberFlag(name: string, value: string | boolean | undefined, min = 0): number {
+  const n = Number(value);
+  if (typeof value !== "string" || !Number.isFinite(n) || n < min) {
+    throw new UsageError(`--${name} expects a number >= ${min}, found '${value}'`);
+  }
+  return n;
+}
+
+export function choiceFlag<T extends string>(
+  name: string,
+  value: string | boolean | undefined,
+  choices: readonly T[],
+): T {
+  if (typeof value !== "string" || !choices.includes(value as T)) {
+    throw new UsageError(`--${name} expects one of ${choices.join(", ")}, found '${value}'`);
+  }
+  return value as T;
+}
+
+/** Runs a CLI main, printing errors without a stack trace for usage and input problems. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    if (!(e instanceof UsageError) && Deno.env.get("APPROXNAS_DEBUG")) {
+      console.error((e as Error).stack);
+    }
+    Deno.exit(e instanceof UsageError ? 2 : 1);
+  }
+}
