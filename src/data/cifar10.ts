@@ -29,8 +29,9 @@ export interface LoadCifar10Options {
   /** Records in each batch file. Only tests change it, to read tiny synthetic batches. */
   records?: number;
   /**
-   * Check each file's SHA-256 against `checksums`. On by default for the official size
-   * (10,000 records), off for other sizes, which cannot match the official digests.
+   * Check each file's SHA-256 against `checksums`. On by default when `checksums` is given
+   * or for the official size (10,000 records); off for other sizes, which cannot match the
+   * official digests.
    */
   verify?: boolean;
   /** Expected SHA-256 (hex) by `.bin` name; defaults to the official digests. */
@@ -51,7 +52,8 @@ export interface LoadCifar10Options {
  */
 export async function loadCifar10(dir: string, options: LoadCifar10Options): Promise<Cifar10Data> {
   const records = options.records ?? RECORDS_PER_BATCH;
-  const verify = options.verify ?? records === RECORDS_PER_BATCH;
+  const verify = options.verify ??
+    (options.checksums !== undefined || records === RECORDS_PER_BATCH);
   const checksums = options.checksums ?? OFFICIAL_SHA256;
   const files = BATCH_FILES[options.split];
   if (files === undefined) {

@@ -122,7 +122,6 @@ export async function getCifar10(
     split: options.split,
     records: options.records,
     checksums: options.checksums,
-    verify: options.checksums !== undefined ? true : undefined,
   });
 }
 

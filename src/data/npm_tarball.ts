@@ -36,7 +36,7 @@ export async function downloadNpmTarball(
     await response.body?.cancel();
     throw new Error(
       `Cannot download ${source.label} from ${source.url}: expected HTTP 200, found ` +
-        `${response.status} ${response.statusText}`,
+        `${response.status}${response.statusText ? ` ${response.statusText}` : ""}`,
     );
   }
   const total = Number(response.headers.get("content-length") ?? 0);
