@@ -27,7 +27,11 @@ export function parseFlags<F extends Flags>(
       help: { type: "boolean", short: "h", help: "show this help" } as FlagSpec,
     }).map((
       [k, v],
-    ) => [k, { type: v.type, short: v.short, default: v.default }]),
+    ) => [k, {
+      type: v.type,
+      ...(v.short ? { short: v.short } : {}),
+      ...(v.default !== undefined ? { default: v.default } : {}),
+    }]),
   );
   let values;
   try {

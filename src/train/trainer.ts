@@ -159,7 +159,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         report.evalAccuracy = e.correct / m;
       }
       history.push(report);
-      opts.onEpoch?.(report);
       if (opts.checkpointDir) {
         await saveCheckpoint(opts.checkpointDir, {
           graph,
@@ -169,6 +168,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           epochsDone: epoch + 1,
         });
       }
+      opts.onEpoch?.(report);
     }
     const final = await pool.weights();
     return {
