@@ -77,6 +77,9 @@ const handlers: Record<string, Handler> = {
       m.nesterov as boolean,
     );
   },
+  memoryBytes() {
+    return replica.net.engine.kernels.memory.buffer.byteLength;
+  },
   evaluate(m) {
     return replica.evaluate(datasets[m.data as string], m.start as number, m.count as number);
   },
