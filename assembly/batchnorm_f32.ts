@@ -4,6 +4,9 @@
 // one writes the output. Sums are taken over blocks of rows in f32 registers, then added into
 // f64 totals, so long batches do not lose precision. The forward pass sums data shifted by the
 // first row, which keeps the variance free of cancellation when |mean| >> std.
+//
+// Per-channel coefficients live in static arrays indexed from the start of the current chunk of
+// channels, so the inner loops address them with one index and constant offsets.
 
 /** Channels handled at once; wider layers are processed this many channels at a time. */
 const CHUNK: i32 = 1024;
@@ -12,130 +15,152 @@ const MAX_BLOCK_ROWS: i32 = 64;
 /** Bytes of activations one block aims to keep in L1 while its channels are summed. */
 const BLOCK_BYTES: i32 = 16384;
 
-// Per-channel working space (static, not allocated; each engine instance has its own).
-const SUM_A: usize = memory.data(CHUNK * 8, 16); // f64
-const SUM_B: usize = memory.data(CHUNK * 8, 16); // f64
-const COEF_A: usize = memory.data(CHUNK * 4, 16); // f32
-const COEF_B: usize = memory.data(CHUNK * 4, 16); // f32
-const COEF_C: usize = memory.data(CHUNK * 4, 16); // f32
+// Static working space (not allocated; each engine instance has its own), CHUNK channels each.
+// All are indexed from the first channel of the current chunk.
+const SUM_A: usize = memory.data(CHUNK * 8, 16); // f64 totals
+const SUM_B: usize = memory.data(CHUNK * 8, 16); // f64 totals
+const SHIFT_A: usize = memory.data(CHUNK * 4, 16); // f32: subtracted from u before summing
+const SHIFT_B: usize = memory.data(CHUNK * 4, 16); // f32: subtracted from v before summing
+const CENTRE: usize = memory.data(CHUNK * 4, 16); // f32: subtracted from x when writing
+const SCALE: usize = memory.data(CHUNK * 4, 16); // f32: multiplies (x - centre)
+const OFFSET: usize = memory.data(CHUNK * 4, 16); // f32: added
+const DY_SCALE: usize = memory.data(CHUNK * 4, 16); // f32: multiplies dy (backward only)
 
-/** Adds the four lanes of an f32x4 partial sum into four f64 totals at `dst`. */
-
-function addToF64(dst: usize, v: v128): void {
-  const lo = f64x2.promote_low_f32x4(v);
-  const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 2, 3));
-  v128.store(dst, f64x2.add(v128.load(dst), lo));
-  v128.store(dst + 16, f64x2.add(v128.load(dst + 16), hi));
-}
-
-/**
- * For channels [c0, c0+cw): SUM_A[j] = sum_r a, SUM_B[j] = sum_r a*b with
- * a = u[r, c0+j] - (shiftU ? uShift[c0+j] : 0), b = v[r, c0+j] - vShift[c0+j].
- * Rows are walked in L1-sized blocks, one channel vector at a time inside a block.
- */
-
-function channelSums(
-  u: usize,
-  uShift: usize,
-  v: usize,
-  vShift: usize,
-  count: i32,
-  c: i32,
-  c0: i32,
-  cw: i32,
-  shiftU: bool,
-): void {
-  for (let j = 0; j < cw; j++) {
-    store<f64>(SUM_A + (<usize> j << 3), 0);
-    store<f64>(SUM_B + (<usize> j << 3), 0);
-  }
-  const stride = <usize> c << 2;
-  const blockRows = max(1, min(MAX_BLOCK_ROWS, BLOCK_BYTES / (cw << 2)));
-  const zero = f32x4.splat(0);
-  for (let r0 = 0; r0 < count; r0 += blockRows) {
-    const rows = min(blockRows, count - r0);
-    const rowOff = <usize> r0 * stride;
-    let j = 0;
-    for (; j + 4 <= cw; j += 4) {
-      const off = <usize> (c0 + j) << 2;
-      const us = shiftU ? v128.load(uShift + off) : zero;
-      const vs = v128.load(vShift + off);
-      let pu = u + rowOff + off;
-      let pv = v + rowOff + off;
-      let sa = zero;
-      let sb = zero;
-      for (let r = 0; r < rows; r++) {
-        const a = f32x4.sub(v128.load(pu), us);
-        const b = f32x4.sub(v128.load(pv), vs);
-        sa = f32x4.add(sa, a);
-        sb = f32x4.relaxed_madd(a, b, sb);
-        pu += stride;
-        pv += stride;
-      }
-      addToF64(SUM_A + (<usize> j << 3), sa);
-      addToF64(SUM_B + (<usize> j << 3), sb);
-    }
-    for (; j < cw; j++) {
-      const off = <usize> (c0 + j) << 2;
-      const us: f32 = shiftU ? load<f32>(uShift + off) : 0;
-      const vs = load<f32>(vShift + off);
-      let pu = u + rowOff + off;
-      let pv = v + rowOff + off;
-      let sa: f32 = 0;
-      let sb: f32 = 0;
-      for (let r = 0; r < rows; r++) {
-        const a = load<f32>(pu) - us;
-        sa += a;
-        sb += a * (load<f32>(pv) - vs);
-        pu += stride;
-        pv += stride;
-      }
-      const ta = SUM_A + (<usize> j << 3);
-      const tb = SUM_B + (<usize> j << 3);
-      store<f64>(ta, load<f64>(ta) + <f64> sa);
-      store<f64>(tb, load<f64>(tb) + <f64> sb);
-    }
+/** Adds the four lanes of an f32x4 partial sum into the four f64 totals at byte `at` of `SUM`. */
+class Totals {
+  @inline
+  static add(at: usize, sa: v128, sb: v128): void {
+    const a02 = f64x2.promote_low_f32x4(sa);
+    const a13 = f64x2.promote_low_f32x4(i32x4.shuffle(sa, sa, 2, 3, 2, 3));
+    const b02 = f64x2.promote_low_f32x4(sb);
+    const b13 = f64x2.promote_low_f32x4(i32x4.shuffle(sb, sb, 2, 3, 2, 3));
+    v128.store(at, f64x2.add(v128.load(at, SUM_A), a02), SUM_A);
+    v128.store(at, f64x2.add(v128.load(at, SUM_A + 16), a13), SUM_A + 16);
+    v128.store(at, f64x2.add(v128.load(at, SUM_B), b02), SUM_B);
+    v128.store(at, f64x2.add(v128.load(at, SUM_B + 16), b13), SUM_B + 16);
   }
 }
 
 /**
- * For channels [c0, c0+cw): out[r, ch] = (x[r, ch] - centre[ch]) * scale[ch] + offset[ch] + k[ch] * dy[r, ch],
- * the k term only when withDy. scale, offset and k are indexed from the chunk start.
+ * The two passes, written once and specialised by constant flags (inlined into each kernel).
+ * Both walk rows in L1-sized blocks, one channel vector at a time inside a block, so the
+ * per-channel values sit in registers while the rows stream past.
  */
-
-function affinePass(
-  x: usize,
-  dy: usize,
-  out: usize,
-  centre: usize,
-  scale: usize,
-  offset: usize,
-  k: usize,
-  count: i32,
-  c: i32,
-  c0: i32,
-  cw: i32,
-  withDy: bool,
-): void {
-  const stride = <usize> c << 2;
-  const chunkOff = <usize> c0 << 2;
-  const vecEnd = cw & ~3;
-  for (let r = 0; r < count; r++) {
-    const row = <usize> r * stride + chunkOff;
-    let j = 0;
-    for (; j < vecEnd; j += 4) {
-      const o = <usize> j << 2;
-      const xm = f32x4.sub(v128.load(x + row + o), v128.load(centre + chunkOff + o));
-      let val = f32x4.relaxed_madd(xm, v128.load(scale + o), v128.load(offset + o));
-      if (withDy) val = f32x4.relaxed_madd(v128.load(dy + row + o), v128.load(k + o), val);
-      v128.store(out + row + o, val);
+class Pass {
+  /**
+   * For channels [c0, c0+cw): SUM_A[j] = sum_r a, SUM_B[j] = sum_r a*b with
+   * a = u[r, c0+j] - SHIFT_A[j] and b = v[r, c0+j] - SHIFT_B[j], or b = a when `square`.
+   */
+  @inline
+  static sums(u: usize, v: usize, count: i32, c: i32, c0: i32, cw: i32, square: bool): void {
+    memory.fill(SUM_A, 0, <usize> cw << 3);
+    memory.fill(SUM_B, 0, <usize> cw << 3);
+    const stride = <usize> c << 2;
+    const blockRows = max(1, min(MAX_BLOCK_ROWS, BLOCK_BYTES / (cw << 2)));
+    const vecEnd = <usize> (cw & ~3) << 2;
+    const end = <usize> cw << 2;
+    const zero = f32x4.splat(0);
+    for (let r0 = 0; r0 < count; r0 += blockRows) {
+      const rows = min(blockRows, count - r0);
+      const first = <usize> r0 * stride + (<usize> c0 << 2);
+      let q: usize = 0; // byte offset of the channel within the chunk
+      for (; q < vecEnd; q += 16) {
+        const shiftA = v128.load(q, SHIFT_A);
+        const shiftB = v128.load(q, SHIFT_B);
+        let pu = u + first + q;
+        let pv = v + first + q;
+        let sa = zero;
+        let sb = zero;
+        for (let r = 0; r < rows; r++) {
+          const a = f32x4.sub(v128.load(pu), shiftA);
+          const b = square ? a : f32x4.sub(v128.load(pv), shiftB);
+          sa = f32x4.add(sa, a);
+          sb = f32x4.relaxed_madd(a, b, sb);
+          pu += stride;
+          if (!square) pv += stride;
+        }
+        Totals.add(q << 1, sa, sb);
+      }
+      for (; q < end; q += 4) {
+        const shiftA = load<f32>(q, SHIFT_A);
+        const shiftB = load<f32>(q, SHIFT_B);
+        let pu = u + first + q;
+        let pv = v + first + q;
+        let sa: f32 = 0;
+        let sb: f32 = 0;
+        for (let r = 0; r < rows; r++) {
+          const a = load<f32>(pu) - shiftA;
+          sa += a;
+          sb += a * (square ? a : load<f32>(pv) - shiftB);
+          pu += stride;
+          if (!square) pv += stride;
+        }
+        store<f64>(q << 1, load<f64>(q << 1, SUM_A) + <f64> sa, SUM_A);
+        store<f64>(q << 1, load<f64>(q << 1, SUM_B) + <f64> sb, SUM_B);
+      }
     }
-    for (; j < cw; j++) {
-      const o = <usize> j << 2;
-      const xm = load<f32>(x + row + o) - load<f32>(centre + chunkOff + o);
-      let val = xm * load<f32>(scale + o) + load<f32>(offset + o);
-      if (withDy) val += load<f32>(dy + row + o) * load<f32>(k + o);
-      store<f32>(out + row + o, val);
+  }
+
+  /**
+   * For channels [c0, c0+cw) of every row: out = (x - CENTRE) * SCALE + OFFSET, plus
+   * dy * DY_SCALE when `withDy`.
+   */
+  @inline
+  static affine(
+    x: usize,
+    dy: usize,
+    out: usize,
+    count: i32,
+    c: i32,
+    c0: i32,
+    cw: i32,
+    withDy: bool,
+  ): void {
+    const stride = <usize> c << 2;
+    const blockRows = max(
+      1,
+      min(MAX_BLOCK_ROWS, (withDy ? BLOCK_BYTES >> 1 : BLOCK_BYTES) / (cw << 2)),
+    );
+    const vecEnd = <usize> (cw & ~3) << 2;
+    const end = <usize> cw << 2;
+    for (let r0 = 0; r0 < count; r0 += blockRows) {
+      const rows = min(blockRows, count - r0);
+      const first = <usize> r0 * stride + (<usize> c0 << 2);
+      let q: usize = 0;
+      for (; q < vecEnd; q += 16) {
+        const centre = v128.load(q, CENTRE);
+        const scale = v128.load(q, SCALE);
+        const offset = v128.load(q, OFFSET);
+        const dyScale = v128.load(q, DY_SCALE);
+        let px = x + first + q;
+        let pd = dy + first + q;
+        let po = out + first + q;
+        for (let r = 0; r < rows; r++) {
+          let val = f32x4.relaxed_madd(f32x4.sub(v128.load(px), centre), scale, offset);
+          if (withDy) val = f32x4.relaxed_madd(v128.load(pd), dyScale, val);
+          v128.store(po, val);
+          px += stride;
+          if (withDy) pd += stride;
+          po += stride;
+        }
+      }
+      for (; q < end; q += 4) {
+        const centre = load<f32>(q, CENTRE);
+        const scale = load<f32>(q, SCALE);
+        const offset = load<f32>(q, OFFSET);
+        const dyScale = load<f32>(q, DY_SCALE);
+        let px = x + first + q;
+        let pd = dy + first + q;
+        let po = out + first + q;
+        for (let r = 0; r < rows; r++) {
+          let val = (load<f32>(px) - centre) * scale + offset;
+          if (withDy) val += load<f32>(pd) * dyScale;
+          store<f32>(po, val);
+          px += stride;
+          if (withDy) pd += stride;
+          po += stride;
+        }
+      }
     }
   }
 }
@@ -164,25 +189,27 @@ export function f32_batchnorm_fwd_train(
   const unbias: f64 = count > 1 ? <f64> count / <f64> (count - 1) : 1.0;
   for (let c0 = 0; c0 < c; c0 += CHUNK) {
     const cw = min(CHUNK, c - c0);
-    // Shift by the first row (x's row 0 starts at x): any sample near the data works.
-    channelSums(x, x, x, x, count, c, c0, cw, true);
+    const chunk = <usize> c0 << 2;
+    // Shift by the first row: any sample near the data keeps the sums small.
+    memory.copy(SHIFT_A, x + chunk, <usize> cw << 2);
+    Pass.sums(x, x, count, c, c0, cw, true);
     for (let j = 0; j < cw; j++) {
-      const ch = <usize> (c0 + j) << 2;
-      const shift = <f64> load<f32>(x + ch);
-      const d = load<f64>(SUM_A + (<usize> j << 3)) / <f64> count;
-      const variance = max(load<f64>(SUM_B + (<usize> j << 3)) / <f64> count - d * d, 0.0);
-      const mu = shift + d;
+      const q = <usize> j << 2;
+      const ch = chunk + q;
+      const d = load<f64>(q << 1, SUM_A) / <f64> count;
+      const variance = max(load<f64>(q << 1, SUM_B) / <f64> count - d * d, 0.0);
+      const mu = <f64> load<f32>(q, SHIFT_A) + d;
       const inv = 1.0 / Math.sqrt(variance + <f64> eps);
       store<f32>(mean + ch, <f32> mu);
       store<f32>(invstd + ch, <f32> inv);
-      store<f32>(COEF_A + (<usize> j << 2), <f32> (<f64> load<f32>(gamma + ch) * inv));
+      store<f32>(q, <f32> mu, CENTRE);
+      store<f32>(q, <f32> (<f64> load<f32>(gamma + ch) * inv), SCALE);
+      store<f32>(q, load<f32>(beta + ch), OFFSET);
       store<f32>(run_mean + ch, <f32> ((1 - m) * <f64> load<f32>(run_mean + ch) + m * mu));
-      store<f32>(
-        run_var + ch,
-        <f32> ((1 - m) * <f64> load<f32>(run_var + ch) + m * variance * unbias),
-      );
+      const rv = (1 - m) * <f64> load<f32>(run_var + ch) + m * variance * unbias;
+      store<f32>(run_var + ch, <f32> rv);
     }
-    affinePass(x, 0, y, mean, COEF_A, beta + (<usize> c0 << 2), 0, count, c, c0, cw, false);
+    Pass.affine(x, 0, y, count, c, c0, cw, false);
   }
 }
 
@@ -200,12 +227,16 @@ export function f32_batchnorm_fwd_infer(
 ): void {
   for (let c0 = 0; c0 < c; c0 += CHUNK) {
     const cw = min(CHUNK, c - c0);
+    const chunk = <usize> c0 << 2;
     for (let j = 0; j < cw; j++) {
-      const ch = <usize> (c0 + j) << 2;
+      const q = <usize> j << 2;
+      const ch = chunk + q;
       const inv = 1.0 / Math.sqrt(<f64> load<f32>(run_var + ch) + <f64> eps);
-      store<f32>(COEF_A + (<usize> j << 2), <f32> (<f64> load<f32>(gamma + ch) * inv));
+      store<f32>(q, load<f32>(run_mean + ch), CENTRE);
+      store<f32>(q, <f32> (<f64> load<f32>(gamma + ch) * inv), SCALE);
+      store<f32>(q, load<f32>(beta + ch), OFFSET);
     }
-    affinePass(x, 0, y, run_mean, COEF_A, beta + (<usize> c0 << 2), 0, count, c, c0, cw, false);
+    Pass.affine(x, 0, y, count, c, c0, cw, false);
   }
 }
 
@@ -227,27 +258,35 @@ export function f32_batchnorm_bwd(
   c: i32,
 ): void {
   if (count <= 0) {
-    for (let j = 0; j < c; j++) {
-      store<f32>(dgamma + (<usize> j << 2), 0);
-      store<f32>(dbeta + (<usize> j << 2), 0);
+    if (c > 0) {
+      memory.fill(dgamma, 0, <usize> c << 2);
+      memory.fill(dbeta, 0, <usize> c << 2);
     }
     return;
   }
   for (let c0 = 0; c0 < c; c0 += CHUNK) {
     const cw = min(CHUNK, c - c0);
-    channelSums(dy, 0, x, mean, count, c, c0, cw, false);
+    const chunk = <usize> c0 << 2;
+    // Sums of dy and of dy * (x - mean).
+    memory.fill(SHIFT_A, 0, <usize> cw << 2);
+    memory.copy(SHIFT_B, mean + chunk, <usize> cw << 2);
+    Pass.sums(dy, x, count, c, c0, cw, false);
+    // dx = k*dy + p*(x - mean) + q with k = gamma*invstd, p = -k*invstd^2*S/count,
+    // q = -k*sum(dy)/count, S = sum dy*(x - mean).
     for (let j = 0; j < cw; j++) {
-      const ch = <usize> (c0 + j) << 2;
-      const sumDy = load<f64>(SUM_A + (<usize> j << 3));
-      const sumDyXm = load<f64>(SUM_B + (<usize> j << 3));
+      const q = <usize> j << 2;
+      const ch = chunk + q;
+      const sumDy = load<f64>(q << 1, SUM_A);
+      const sumDyXm = load<f64>(q << 1, SUM_B);
       const inv = <f64> load<f32>(invstd + ch);
       const k = <f64> load<f32>(gamma + ch) * inv;
       store<f32>(dbeta + ch, <f32> sumDy);
       store<f32>(dgamma + ch, <f32> (sumDyXm * inv));
-      store<f32>(COEF_A + (<usize> j << 2), <f32> (-k * inv * inv * sumDyXm / <f64> count));
-      store<f32>(COEF_B + (<usize> j << 2), <f32> (-k * sumDy / <f64> count));
-      store<f32>(COEF_C + (<usize> j << 2), <f32> k);
+      store<f32>(q, load<f32>(mean + ch), CENTRE);
+      store<f32>(q, <f32> (-k * inv * inv * sumDyXm / <f64> count), SCALE);
+      store<f32>(q, <f32> (-k * sumDy / <f64> count), OFFSET);
+      store<f32>(q, <f32> k, DY_SCALE);
     }
-    affinePass(x, dy, dx, mean, COEF_A, COEF_B, COEF_C, count, c, c0, cw, true);
+    Pass.affine(x, dy, dx, count, c, c0, cw, true);
   }
 }
