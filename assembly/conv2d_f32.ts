@@ -6,7 +6,7 @@
 // weights; with stride s, the dx pixels split into s x s phases (by row and column residue),
 // each of which sees a fixed subset of the taps, so the weights are re-packed phase by phase
 // and every phase is a stride-1 gather. Backward-to-weights is in conv2d_wgrad.ts.
-import { Co1, Co4, Co8, gatherTile } from "./conv2d_tile";
+import { Co1, Co4, Co8, gatherTile, TILE_PIX } from "./conv2d_tile";
 export { f32_conv2d_bwd_weights } from "./conv2d_wgrad";
 
 /** y[n,oy,ox,co] = bias[co] + sum_{ky,kx,ci} x[n, oy*sh-pt+ky, ox*sw-pl+kx, ci] * w[ky,kx,ci,co]. */
@@ -39,7 +39,7 @@ export function f32_conv2d_fwd(
       const rowBase = oy * sh - pt;
       const tLo = max(0, -rowBase);
       const tHi = min(kh, h - rowBase);
-      for (let ox0 = 0; ox0 < ow; ox0 += 4) {
+      for (let ox0 = 0; ox0 < ow; ox0 += TILE_PIX) {
         const out = outImg + <usize> (oy * ow + ox0) * outStep;
         convTileAllChannels(
           inImg,
@@ -53,7 +53,7 @@ export function f32_conv2d_fwd(
           rowBase,
           ox0 * sw - pl,
           sw,
-          min(4, ow - ox0),
+          min(TILE_PIX, ow - ox0),
           out,
           outStep,
           bias,
@@ -109,7 +109,7 @@ export function f32_conv2d_bwd_input(
         const colBase = (bq + rx) / sw;
         const wBlock = scratch + <usize> (rowPhaseTaps + tapsT * phaseStart(kw, rx, sw)) * tapBytes;
         const count = (wd - q + sw - 1) / sw;
-        for (let j0 = 0; j0 < count; j0 += 4) {
+        for (let j0 = 0; j0 < count; j0 += TILE_PIX) {
           const out = dxImg + <usize> (iy * wd + q + j0 * sw) * dxPix;
           convTileAllChannels(
             dyImg,
@@ -123,7 +123,7 @@ export function f32_conv2d_bwd_input(
             rowBase,
             colBase + j0,
             1,
-            min(4, count - j0),
+            min(TILE_PIX, count - j0),
             out,
             outStep,
             0,
@@ -134,7 +134,7 @@ export function f32_conv2d_bwd_input(
   }
 }
 
-/** One tile of up to 4 pixels over every output channel: blocks of 8, then 4, then singles. */
+/** One tile of up to TILE_PIX pixels over every output channel: blocks of 8, then 4, then singles. */
 
 function convTileAllChannels(
   inImg: usize,

@@ -212,31 +212,39 @@ function wgradTile<CI, CO>(
     let xq = xs + <usize> r * xRowStep;
     let dq = ds + <usize> r * dRowStep;
     for (let i = 0; i < cols; i++) {
-      if (sizeof<CO>() == 8) {
+      if (sizeof<CO>() == 8 && four) {
+        // One load brings the 4 input channels; lane shuffles broadcast them (loads cost
+        // a bounds check each, shuffles do not).
         const d0 = v128.load(dq);
         const d1 = v128.load(dq, 16);
-        let b = v128.load32_splat(xq);
+        const xv = v128.load(xq);
+        let b = i32x4.shuffle(xv, xv, 0, 0, 0, 0);
         a00 = f32x4.relaxed_madd(b, d0, a00);
         a01 = f32x4.relaxed_madd(b, d1, a01);
-        if (four) {
-          b = v128.load32_splat(xq, 4);
-          a10 = f32x4.relaxed_madd(b, d0, a10);
-          a11 = f32x4.relaxed_madd(b, d1, a11);
-          b = v128.load32_splat(xq, 8);
-          a20 = f32x4.relaxed_madd(b, d0, a20);
-          a21 = f32x4.relaxed_madd(b, d1, a21);
-          b = v128.load32_splat(xq, 12);
-          a30 = f32x4.relaxed_madd(b, d0, a30);
-          a31 = f32x4.relaxed_madd(b, d1, a31);
-        }
-      } else if (sizeof<CO>() == 4) {
+        b = i32x4.shuffle(xv, xv, 1, 1, 1, 1);
+        a10 = f32x4.relaxed_madd(b, d0, a10);
+        a11 = f32x4.relaxed_madd(b, d1, a11);
+        b = i32x4.shuffle(xv, xv, 2, 2, 2, 2);
+        a20 = f32x4.relaxed_madd(b, d0, a20);
+        a21 = f32x4.relaxed_madd(b, d1, a21);
+        b = i32x4.shuffle(xv, xv, 3, 3, 3, 3);
+        a30 = f32x4.relaxed_madd(b, d0, a30);
+        a31 = f32x4.relaxed_madd(b, d1, a31);
+      } else if (sizeof<CO>() == 8) {
         const d0 = v128.load(dq);
-        a00 = f32x4.relaxed_madd(v128.load32_splat(xq), d0, a00);
-        if (four) {
-          a10 = f32x4.relaxed_madd(v128.load32_splat(xq, 4), d0, a10);
-          a20 = f32x4.relaxed_madd(v128.load32_splat(xq, 8), d0, a20);
-          a30 = f32x4.relaxed_madd(v128.load32_splat(xq, 12), d0, a30);
-        }
+        const d1 = v128.load(dq, 16);
+        const b = v128.load32_splat(xq);
+        a00 = f32x4.relaxed_madd(b, d0, a00);
+        a01 = f32x4.relaxed_madd(b, d1, a01);
+      } else if (sizeof<CO>() == 4 && four) {
+        const d0 = v128.load(dq);
+        const xv = v128.load(xq);
+        a00 = f32x4.relaxed_madd(i32x4.shuffle(xv, xv, 0, 0, 0, 0), d0, a00);
+        a10 = f32x4.relaxed_madd(i32x4.shuffle(xv, xv, 1, 1, 1, 1), d0, a10);
+        a20 = f32x4.relaxed_madd(i32x4.shuffle(xv, xv, 2, 2, 2, 2), d0, a20);
+        a30 = f32x4.relaxed_madd(i32x4.shuffle(xv, xv, 3, 3, 3, 3), d0, a30);
+      } else if (sizeof<CO>() == 4) {
+        a00 = f32x4.relaxed_madd(v128.load32_splat(xq), v128.load(dq), a00);
       } else {
         const d0 = load<f32>(dq);
         s0 += load<f32>(xq) * d0;
