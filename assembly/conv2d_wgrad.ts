@@ -4,6 +4,8 @@
 // the pixels for which the tap lands inside the image (a rectangle, so no per-pixel test).
 // The pixels go in chunks of a few output rows of one image, so x and dy stay in cache while
 // every tap and channel tile passes over them; the tiles accumulate into dw in memory.
+// For interior columns the kw taps of a row can also go together: the kw*c values a pixel
+// meets are contiguous in x, and so are the matching rows of dw.
 import { Co1, Co4, Co8 } from "./conv2d_tile";
 
 /** Input-channel tile markers: the tile height is sizeof<T>(). */
@@ -44,9 +46,12 @@ export function f32_conv2d_bwd_weights(
   const xRowStep = <usize> sh * <usize> wd * xPix;
   const dyRowStep = <usize> ow * dyPix;
   const chunkRows = max(1, (CHUNK_PIXELS + ow - 1) / ow);
-  const c4 = c & ~3;
-  const k8 = k & ~7;
-  const k4 = k & ~3;
+  // Output columns [oxA, oxB) for which every tap column lands inside the image. Only worth
+  // treating apart when c is not a multiple of 4 (the first layer's RGB): fusing the taps
+  // then fills the 4-channel tiles, while for other c the extra edge spans cost more.
+  const fuseTaps = (c & 3) != 0;
+  const oxA = fuseTaps ? max(0, ceilDivBy(pl, sw)) : ow;
+  const oxB = fuseTaps ? min(ow, floorDivBy(wd - kw + pl, sw) + 1) : 0;
 
   for (let b = 0; b < n; b++) {
     const xImg = x + <usize> b * xImgBytes;
@@ -60,53 +65,119 @@ export function f32_conv2d_bwd_weights(
         if (oyLo >= oyHi) continue;
         const rows = oyHi - oyLo;
         const iyLo = oyLo * sh - pt + ky;
+        const rowX = xImg + <usize> iyLo * <usize> wd * xPix;
+        const rowDy = dyImg + <usize> oyLo * dyRowStep;
+        const tapRow = dw + <usize> (ky * kw * c) * dyPix;
+        if (oxA < oxB) {
+          // Interior columns: all kw taps at once, as kw*c channels of one wide pixel.
+          wgradSpan(
+            rowX + <usize> (oxA * sw - pl) * xPix,
+            rowDy + <usize> oxA * dyPix,
+            tapRow,
+            kw * c,
+            k,
+            rows,
+            oxB - oxA,
+            xColStep,
+            xRowStep,
+            dyRowStep,
+          );
+        }
         for (let kx = 0; kx < kw; kx++) {
+          // Columns whose tap kx lands inside the image, less the interior done above.
           const oxLo = max(0, ceilDivBy(pl - kx, sw));
           const oxHi = min(ow, floorDivBy(wd - 1 + pl - kx, sw) + 1);
-          if (oxLo >= oxHi) continue;
-          const cols = oxHi - oxLo;
-          const ixLo = oxLo * sw - pl + kx;
-          const xStart = xImg + <usize> (iyLo * wd + ixLo) * xPix;
-          const dStart = dyImg + <usize> (oyLo * ow + oxLo) * dyPix;
-          const tapW = dw + <usize> ((ky * kw + kx) * c) * dyPix;
-          let ci = 0;
-          for (; ci < c4; ci += 4) {
-            wgradRowTile<Ci4>(
-              xStart,
-              dStart,
+          const leftHi = oxA < oxB ? min(oxHi, oxA) : oxHi;
+          const rightLo = oxA < oxB ? max(oxLo, oxB) : oxHi;
+          const tapW = tapRow + <usize> (kx * c) * dyPix;
+          if (oxLo < leftHi) {
+            wgradSpan(
+              rowX + <usize> (oxLo * sw - pl + kx) * xPix,
+              rowDy + <usize> oxLo * dyPix,
               tapW,
-              ci,
+              c,
               k,
-              k8,
-              k4,
               rows,
-              cols,
+              leftHi - oxLo,
               xColStep,
               xRowStep,
-              dyPix,
               dyRowStep,
             );
           }
-          for (; ci < c; ci++) {
-            wgradRowTile<Ci1>(
-              xStart,
-              dStart,
+          if (rightLo < oxHi) {
+            wgradSpan(
+              rowX + <usize> (rightLo * sw - pl + kx) * xPix,
+              rowDy + <usize> rightLo * dyPix,
               tapW,
-              ci,
+              c,
               k,
-              k8,
-              k4,
               rows,
-              cols,
+              oxHi - rightLo,
               xColStep,
               xRowStep,
-              dyPix,
               dyRowStep,
             );
           }
         }
       }
     }
+  }
+}
+
+/**
+ * dw rows [0, m) (rows k floats apart from tapW) += sum over a rows x cols rectangle of pixels
+ * of x[p, 0..m) (outer) dy[p, 0..k): tiles of 4 rows, then single rows.
+ */
+function wgradSpan(
+  xStart: usize,
+  dStart: usize,
+  tapW: usize,
+  m: i32,
+  k: i32,
+  rows: i32,
+  cols: i32,
+  xColStep: usize,
+  xRowStep: usize,
+  dyRowStep: usize,
+): void {
+  const dyPix = <usize> k << 2;
+  const k8 = k & ~7;
+  const k4 = k & ~3;
+  const m4 = m & ~3;
+  let ci = 0;
+  for (; ci < m4; ci += 4) {
+    wgradRowTile<Ci4>(
+      xStart,
+      dStart,
+      tapW,
+      ci,
+      k,
+      k8,
+      k4,
+      rows,
+      cols,
+      xColStep,
+      xRowStep,
+      dyPix,
+      dyRowStep,
+    );
+  }
+  for (; ci < m; ci++) {
+    wgradRowTile<Ci1>(
+      xStart,
+      dStart,
+      tapW,
+      ci,
+      k,
+      k8,
+      k4,
+      rows,
+      cols,
+      xColStep,
+      xRowStep,
+      dyPix,
+      dyRowStep,
+    );
   }
 }
 
