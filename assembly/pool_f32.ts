@@ -1,12 +1,7 @@
 // Pooling over NHWC float32 tensors. Windows are clipped to the image (padding taps are not
 // taps at all), and every window works on whole channel vectors: channels are innermost, so a
-// tap is one contiguous run of c floats.
-
-/** Lane offsets 0..3, added to a tap's flat index to give each channel lane its own index. */
-
-function laneIndices(base: i32): v128 {
-  return i32x4.add(i32x4.splat(base), i32x4(0, 1, 2, 3));
-}
+// tap is one contiguous run of c floats. Tap addresses are stepped, not recomputed: one tap
+// to the right is c floats on, one row down is w*c floats on.
 
 /**
  * Max over each window's in-image taps; argmax (i32 per output) gets the flat index into x of
@@ -31,6 +26,11 @@ export function f32_maxpool_fwd(
   ow: i32,
 ): void {
   const vecEnd = c & ~3;
+  const tapBytes = <usize> c << 2;
+  const rowBytes = <usize> wd * tapBytes;
+  const tapStep = i32x4.splat(c);
+  const rowStep = i32x4.splat(wd * c);
+  const lanes = i32x4(0, 1, 2, 3);
   let out: usize = 0; // byte offset of the current output pixel in y and argmax
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -46,22 +46,29 @@ export function f32_maxpool_fwd(
             store<f32>(y + out + (<usize> ch << 2), 0);
             store<i32>(argmax + out + (<usize> ch << 2), -1);
           }
-          out += <usize> c << 2;
+          out += tapBytes;
           continue;
         }
         const first = ((b * h + ylo) * wd + xlo) * c; // flat index of the first tap's channel 0
         let ch = 0;
         for (; ch < vecEnd; ch += 4) {
-          let best = v128.load(x + (<usize> (first + ch) << 2));
-          let bestIdx = laneIndices(first + ch);
+          let rowPtr = x + (<usize> (first + ch) << 2);
+          let rowIdx = i32x4.add(i32x4.splat(first + ch), lanes);
+          let best = v128.load(rowPtr);
+          let bestIdx = rowIdx;
           for (let iy = ylo; iy < yhi; iy++) {
+            let p = rowPtr;
+            let idx = rowIdx;
             for (let ix = xlo; ix < xhi; ix++) {
-              const idx = ((b * h + iy) * wd + ix) * c + ch;
-              const v = v128.load(x + (<usize> idx << 2));
+              const v = v128.load(p);
               const better = f32x4.gt(v, best);
               best = v128.bitselect(v, best, better);
-              bestIdx = v128.bitselect(laneIndices(idx), bestIdx, better);
+              bestIdx = v128.bitselect(idx, bestIdx, better);
+              p += tapBytes;
+              idx = i32x4.add(idx, tapStep);
             }
+            rowPtr += rowBytes;
+            rowIdx = i32x4.add(rowIdx, rowStep);
           }
           v128.store(y + out + (<usize> ch << 2), best);
           v128.store(argmax + out + (<usize> ch << 2), bestIdx);
@@ -70,19 +77,20 @@ export function f32_maxpool_fwd(
           let bestIdx = first + ch;
           let best = load<f32>(x + (<usize> bestIdx << 2));
           for (let iy = ylo; iy < yhi; iy++) {
+            let idx = ((b * h + iy) * wd + xlo) * c + ch;
             for (let ix = xlo; ix < xhi; ix++) {
-              const idx = ((b * h + iy) * wd + ix) * c + ch;
               const v = load<f32>(x + (<usize> idx << 2));
               if (v > best) {
                 best = v;
                 bestIdx = idx;
               }
+              idx += c;
             }
           }
           store<f32>(y + out + (<usize> ch << 2), best);
           store<i32>(argmax + out + (<usize> ch << 2), bestIdx);
         }
-        out += <usize> c << 2;
+        out += tapBytes;
       }
     }
   }
@@ -97,6 +105,11 @@ export function f32_maxpool_bwd(dy: usize, argmax: usize, dx: usize, lenX: i32, 
     const p = dx + (<usize> at << 2);
     store<f32>(p, load<f32>(p) + load<f32>(dy + (<usize> i << 2)));
   }
+}
+
+/** Number of in-image taps along one axis for the window starting at `start`. */
+function tapsAlong(start: i32, kernel: i32, size: i32): i32 {
+  return max(min(start + kernel, size) - max(start, 0), 0);
 }
 
 /** Mean over each window's in-image taps (padding is not counted); an empty window gives 0. */
@@ -117,6 +130,8 @@ export function f32_avgpool_fwd(
   ow: i32,
 ): void {
   const vecEnd = c & ~3;
+  const tapBytes = <usize> c << 2;
+  const rowBytes = <usize> wd * tapBytes;
   let out = y;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -127,39 +142,48 @@ export function f32_avgpool_fwd(
         const x0 = ox * sw - pl;
         const xlo = max(x0, 0);
         const xhi = min(x0 + kw, wd);
-        const taps = max(yhi - ylo, 0) * max(xhi - xlo, 0);
+        const taps = tapsAlong(y0, kh, h) * tapsAlong(x0, kw, wd);
         const scale: f32 = taps > 0 ? 1 / <f32> taps : 0;
         const vScale = f32x4.splat(scale);
+        const first = x + (<usize> (((b * h + ylo) * wd + xlo) * c) << 2);
         let ch = 0;
         for (; ch < vecEnd; ch += 4) {
+          let rowPtr = first + (<usize> ch << 2);
           let sum = f32x4.splat(0);
           for (let iy = ylo; iy < yhi; iy++) {
-            let p = x + (<usize> (((b * h + iy) * wd + xlo) * c + ch) << 2);
+            let p = rowPtr;
             for (let ix = xlo; ix < xhi; ix++) {
               sum = f32x4.add(sum, v128.load(p));
-              p += <usize> c << 2;
+              p += tapBytes;
             }
+            rowPtr += rowBytes;
           }
           v128.store(out + (<usize> ch << 2), f32x4.mul(sum, vScale));
         }
         for (; ch < c; ch++) {
+          let rowPtr = first + (<usize> ch << 2);
           let sum: f32 = 0;
           for (let iy = ylo; iy < yhi; iy++) {
-            let p = x + (<usize> (((b * h + iy) * wd + xlo) * c + ch) << 2);
+            let p = rowPtr;
             for (let ix = xlo; ix < xhi; ix++) {
               sum += load<f32>(p);
-              p += <usize> c << 2;
+              p += tapBytes;
             }
+            rowPtr += rowBytes;
           }
           store<f32>(out + (<usize> ch << 2), sum * scale);
         }
-        out += <usize> c << 2;
+        out += tapBytes;
       }
     }
   }
 }
 
-/** Backward of f32_avgpool_fwd: each output's dy/taps is spread over its in-image taps. */
+/**
+ * Backward of f32_avgpool_fwd: dx = 0, then each output's dy/taps is added to its in-image taps.
+ * (Scattering beat gathering per input pixel here: windows are small and the gather's per-pixel
+ * bookkeeping cost more than the read-modify-writes it saved.)
+ */
 export function f32_avgpool_bwd(
   dy: usize,
   dx: usize,
@@ -179,6 +203,8 @@ export function f32_avgpool_bwd(
   const lenX = n * h * wd * c;
   if (lenX > 0) memory.fill(dx, 0, <usize> lenX << 2);
   const vecEnd = c & ~3;
+  const tapBytes = <usize> c << 2;
+  const rowBytes = <usize> wd * tapBytes;
   let g = dy;
   for (let b = 0; b < n; b++) {
     for (let oy = 0; oy < oh; oy++) {
@@ -189,31 +215,36 @@ export function f32_avgpool_bwd(
         const x0 = ox * sw - pl;
         const xlo = max(x0, 0);
         const xhi = min(x0 + kw, wd);
-        const taps = max(yhi - ylo, 0) * max(xhi - xlo, 0);
+        const taps = tapsAlong(y0, kh, h) * tapsAlong(x0, kw, wd);
         const scale: f32 = taps > 0 ? 1 / <f32> taps : 0;
         const vScale = f32x4.splat(scale);
+        const first = dx + (<usize> (((b * h + ylo) * wd + xlo) * c) << 2);
         let ch = 0;
         for (; ch < vecEnd; ch += 4) {
           const share = f32x4.mul(v128.load(g + (<usize> ch << 2)), vScale);
+          let rowPtr = first + (<usize> ch << 2);
           for (let iy = ylo; iy < yhi; iy++) {
-            let p = dx + (<usize> (((b * h + iy) * wd + xlo) * c + ch) << 2);
+            let p = rowPtr;
             for (let ix = xlo; ix < xhi; ix++) {
               v128.store(p, f32x4.add(v128.load(p), share));
-              p += <usize> c << 2;
+              p += tapBytes;
             }
+            rowPtr += rowBytes;
           }
         }
         for (; ch < c; ch++) {
           const share = load<f32>(g + (<usize> ch << 2)) * scale;
+          let rowPtr = first + (<usize> ch << 2);
           for (let iy = ylo; iy < yhi; iy++) {
-            let p = dx + (<usize> (((b * h + iy) * wd + xlo) * c + ch) << 2);
+            let p = rowPtr;
             for (let ix = xlo; ix < xhi; ix++) {
               store<f32>(p, load<f32>(p) + share);
-              p += <usize> c << 2;
+              p += tapBytes;
             }
+            rowPtr += rowBytes;
           }
         }
-        g += <usize> c << 2;
+        g += tapBytes;
       }
     }
   }

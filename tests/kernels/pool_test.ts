@@ -37,7 +37,31 @@ for (const c of [1, 3, 5, 16, 17]) {
   SHAPES.push(shape(3, 7, 9, c, 3, 2, 1));
   SHAPES.push(shape(1, 5, 3, c, 3, 1, 1));
 }
-// A window hanging off the bottom right only (asymmetric "same" padding) and a 1x1 image.
+/** "Same" pooling as the graph builder makes it: out = ceil(size/stride), extra padding after. */
+function sameShape(n: number, h: number, w: number, c: number, k: number, s: number): PoolShape {
+  const oh = Math.ceil(h / s), ow = Math.ceil(w / s);
+  const padBefore = (size: number, out: number) =>
+    Math.floor(Math.max((out - 1) * s + k - size, 0) / 2);
+  return {
+    n,
+    h,
+    w,
+    c,
+    kh: k,
+    kw: k,
+    sh: s,
+    sw: s,
+    pt: padBefore(h, oh),
+    pl: padBefore(w, ow),
+    oh,
+    ow,
+  };
+}
+for (const [k, s] of [[2, 1], [2, 2], [3, 1], [3, 2]]) {
+  SHAPES.push(sameShape(3, 8, 7, 17, k, s));
+  SHAPES.push(sameShape(1, 5, 6, 3, k, s));
+}
+// A window hanging off the bottom right only (asymmetric padding) and a 1x1 image.
 SHAPES.push({ n: 3, h: 6, w: 5, c: 5, kh: 3, kw: 2, sh: 2, sw: 2, pt: 0, pl: 0, oh: 3, ow: 3 });
 SHAPES.push(shape(1, 1, 1, 17, 3, 1, 1));
 
