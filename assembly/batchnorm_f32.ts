@@ -213,7 +213,7 @@ export function f32_batchnorm_fwd_train(
   }
 }
 
-/** Inference forward: y = gamma*(x-run_mean)/sqrt(run_var+eps) + beta. */
+/** Inference forward: y = gamma*(x-run_mean)/sqrt(run_var+eps) + beta; y may equal x. */
 export function f32_batchnorm_fwd_infer(
   x: usize,
   y: usize,
@@ -243,7 +243,7 @@ export function f32_batchnorm_fwd_infer(
 /**
  * Backward of the training forward, from the saved mean and invstd. Overwrites dx, dgamma, dbeta:
  * dbeta = sum dy, dgamma = sum dy*xhat,
- * dx = gamma*invstd*(dy - dbeta/count - xhat*dgamma/count).
+ * dx = gamma*invstd*(dy - dbeta/count - xhat*dgamma/count). dx may equal dy.
  */
 export function f32_batchnorm_bwd(
   x: usize,
