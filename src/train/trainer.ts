@@ -7,6 +7,7 @@ import { compileEngine } from "../engine/wasm.ts";
 import { deriveSeed, type TrainRecipe } from "./recipe.ts";
 import type { Dataset } from "./replica.ts";
 import { ReplicaPool, type Weights } from "./replica_pool.ts";
+import { LocalReplica, type ReplicaGroup } from "./local_replica.ts";
 import { Network } from "./network.ts";
 import { instantiateEngine } from "../engine/wasm.ts";
 import { cosineLr, oneCycleLr } from "./schedule.ts";
@@ -40,7 +41,7 @@ export interface TrainOptions {
   train: Dataset;
   /** Evaluated after every epoch (the test set for final figures, a validation split in search). */
   evaluation?: Dataset;
-  /** Worker threads (default 1). */
+  /** Worker threads (default 1); 0 trains in this thread. */
   workers?: number;
   module?: WebAssembly.Module;
   /** Start from these weights instead of a fresh initialisation. */
@@ -80,7 +81,7 @@ export async function initialWeights(
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { graph, recipe } = opts;
-  const workers = Math.max(1, opts.workers ?? 1);
+  const workers = Math.max(0, opts.workers ?? 1);
   const module = opts.module ?? await compileEngine();
   const n = opts.train.labels.length;
   const stepsPerEpoch = Math.ceil(n / recipe.batch);
@@ -101,13 +102,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const datasets: Record<string, Dataset> = { train: opts.train };
   if (opts.evaluation) datasets.evaluation = opts.evaluation;
-  const pool = await ReplicaPool.create({
-    module,
-    graph,
-    batch: Math.ceil(recipe.batch / workers),
-    count: workers,
-    datasets,
-  });
+  const pool: ReplicaGroup = workers === 0
+    ? await LocalReplica.create({ module, graph, batch: recipe.batch, datasets })
+    : await ReplicaPool.create({
+      module,
+      graph,
+      batch: Math.ceil(recipe.batch / workers),
+      count: workers,
+      datasets,
+    });
   try {
     await pool.setWeights(weights);
     const sgd = {

@@ -80,3 +80,18 @@ Deno.test("a run killed after an epoch resumes to the same weights as one never 
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("training in this thread gives the same weights as one worker", async () => {
+  const data = toyData(40, 6);
+  const opts = {
+    graph: toyGraph(),
+    recipe: { ...recipe, epochs: 1 },
+    train: data,
+    evaluation: toyData(20, 7),
+  };
+  const local = await train({ ...opts, workers: 0 });
+  const worker = await train({ ...opts, workers: 1 });
+  assert.deepEqual(local.params, worker.params);
+  assert.deepEqual(local.state, worker.state);
+  assert.equal(local.history[0].evalAccuracy, worker.history[0].evalAccuracy);
+});
