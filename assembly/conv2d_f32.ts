@@ -109,6 +109,13 @@ export function f32_conv2d_bwd_input(
         const colBase = (bq + rx) / sw;
         const wBlock = scratch + <usize> (rowPhaseTaps + tapsT * phaseStart(kw, rx, sw)) * tapBytes;
         const count = (wd - q + sw - 1) / sw;
+        if (tapsU == 0 || tLo >= tHi) {
+          // No tap reaches these pixels (a kernel smaller than its stride, or rows past dy).
+          for (let j = 0; j < count; j++) {
+            memory.fill(dxImg + <usize> (iy * wd + q + j * sw) * dxPix, 0, dxPix);
+          }
+          continue;
+        }
         for (let j0 = 0; j0 < count; j0 += TILE_PIX) {
           const out = dxImg + <usize> (iy * wd + q + j0 * sw) * dxPix;
           convTileAllChannels(

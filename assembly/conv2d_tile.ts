@@ -10,7 +10,9 @@
 // wt is a block of taps laid out [t][u][ci][co] with rows of `kout` floats: HWIO for the
 // forward pass, the re-packed flipped weights for the backward pass. Every step broadcasts one
 // input value per pixel and multiplies it into two weight vectors (4 x 8 = 8 accumulators,
-// the most the engine's 16 vector registers hold without spilling).
+// the most the engine's 16 vector registers hold without spilling). The main loops take two
+// steps per trip and fetch each pixel's two input values with one 8-byte load, then
+// broadcast them by lane shuffles.
 //
 // Fast path: when every tap of a tap row lies inside the input for all 4 pixels, the (u, ci)
 // loops fuse into one run of tapsU * cin contiguous floats per pixel, walked two steps at a
@@ -88,35 +90,39 @@ export function gatherTile<T>(
       const wEnd = wq + <usize> len * ks;
       const wEndPairs = wq + <usize> (len & ~1) * ks;
       while (wq < wEndPairs) {
-        let wa = v128.load(wq);
-        let wb = v128.load(wq, 16);
-        let b = v128.load32_splat(q0);
-        a00 = f32x4.relaxed_madd(b, wa, a00);
-        a01 = f32x4.relaxed_madd(b, wb, a01);
-        b = v128.load32_splat(q1);
-        a10 = f32x4.relaxed_madd(b, wa, a10);
-        a11 = f32x4.relaxed_madd(b, wb, a11);
-        b = v128.load32_splat(q2);
-        a20 = f32x4.relaxed_madd(b, wa, a20);
-        a21 = f32x4.relaxed_madd(b, wb, a21);
-        b = v128.load32_splat(q3);
-        a30 = f32x4.relaxed_madd(b, wa, a30);
-        a31 = f32x4.relaxed_madd(b, wb, a31);
+        const wa = v128.load(wq);
+        const wb = v128.load(wq, 16);
         const wn = wq + ks;
-        wa = v128.load(wn);
-        wb = v128.load(wn, 16);
-        b = v128.load32_splat(q0, 4);
-        a00 = f32x4.relaxed_madd(b, wa, a00);
-        a01 = f32x4.relaxed_madd(b, wb, a01);
-        b = v128.load32_splat(q1, 4);
-        a10 = f32x4.relaxed_madd(b, wa, a10);
-        a11 = f32x4.relaxed_madd(b, wb, a11);
-        b = v128.load32_splat(q2, 4);
-        a20 = f32x4.relaxed_madd(b, wa, a20);
-        a21 = f32x4.relaxed_madd(b, wb, a21);
-        b = v128.load32_splat(q3, 4);
-        a30 = f32x4.relaxed_madd(b, wa, a30);
-        a31 = f32x4.relaxed_madd(b, wb, a31);
+        const wc = v128.load(wn);
+        const wd = v128.load(wn, 16);
+        const v0 = v128.load64_splat(q0);
+        let b0 = i32x4.shuffle(v0, v0, 0, 0, 0, 0);
+        a00 = f32x4.relaxed_madd(b0, wa, a00);
+        a01 = f32x4.relaxed_madd(b0, wb, a01);
+        b0 = i32x4.shuffle(v0, v0, 1, 1, 1, 1);
+        a00 = f32x4.relaxed_madd(b0, wc, a00);
+        a01 = f32x4.relaxed_madd(b0, wd, a01);
+        const v1 = v128.load64_splat(q1);
+        let b1 = i32x4.shuffle(v1, v1, 0, 0, 0, 0);
+        a10 = f32x4.relaxed_madd(b1, wa, a10);
+        a11 = f32x4.relaxed_madd(b1, wb, a11);
+        b1 = i32x4.shuffle(v1, v1, 1, 1, 1, 1);
+        a10 = f32x4.relaxed_madd(b1, wc, a10);
+        a11 = f32x4.relaxed_madd(b1, wd, a11);
+        const v2 = v128.load64_splat(q2);
+        let b2 = i32x4.shuffle(v2, v2, 0, 0, 0, 0);
+        a20 = f32x4.relaxed_madd(b2, wa, a20);
+        a21 = f32x4.relaxed_madd(b2, wb, a21);
+        b2 = i32x4.shuffle(v2, v2, 1, 1, 1, 1);
+        a20 = f32x4.relaxed_madd(b2, wc, a20);
+        a21 = f32x4.relaxed_madd(b2, wd, a21);
+        const v3 = v128.load64_splat(q3);
+        let b3 = i32x4.shuffle(v3, v3, 0, 0, 0, 0);
+        a30 = f32x4.relaxed_madd(b3, wa, a30);
+        a31 = f32x4.relaxed_madd(b3, wb, a31);
+        b3 = i32x4.shuffle(v3, v3, 1, 1, 1, 1);
+        a30 = f32x4.relaxed_madd(b3, wc, a30);
+        a31 = f32x4.relaxed_madd(b3, wd, a31);
         q0 += 8;
         q1 += 8;
         q2 += 8;
@@ -168,42 +174,46 @@ export function gatherTile<T>(
         let wq = wRow + <usize> u * tapBytes;
         let i = 0;
         if (sizeof<T>() == 8) {
-          // Two steps per trip; a padded pixel reads zeroRow at offsets 0 and 4.
+          // Two steps per trip; a padded pixel reads its two zeros from zeroRow.
           const e0 = d0 << 1;
           const e1 = d1 << 1;
           const e2 = d2 << 1;
           const e3 = d3 << 1;
           const ks2 = ks << 1;
           for (; i + 2 <= len; i += 2) {
-            let wa = v128.load(wq);
-            let wb = v128.load(wq, 16);
-            let b = v128.load32_splat(q0);
-            a00 = f32x4.relaxed_madd(b, wa, a00);
-            a01 = f32x4.relaxed_madd(b, wb, a01);
-            b = v128.load32_splat(q1);
-            a10 = f32x4.relaxed_madd(b, wa, a10);
-            a11 = f32x4.relaxed_madd(b, wb, a11);
-            b = v128.load32_splat(q2);
-            a20 = f32x4.relaxed_madd(b, wa, a20);
-            a21 = f32x4.relaxed_madd(b, wb, a21);
-            b = v128.load32_splat(q3);
-            a30 = f32x4.relaxed_madd(b, wa, a30);
-            a31 = f32x4.relaxed_madd(b, wb, a31);
+            const wa = v128.load(wq);
+            const wb = v128.load(wq, 16);
             const wn = wq + ks;
-            wa = v128.load(wn);
-            wb = v128.load(wn, 16);
-            b = v128.load32_splat(q0, 4);
-            a00 = f32x4.relaxed_madd(b, wa, a00);
-            a01 = f32x4.relaxed_madd(b, wb, a01);
-            b = v128.load32_splat(q1, 4);
-            a10 = f32x4.relaxed_madd(b, wa, a10);
-            a11 = f32x4.relaxed_madd(b, wb, a11);
-            b = v128.load32_splat(q2, 4);
-            a20 = f32x4.relaxed_madd(b, wa, a20);
-            a21 = f32x4.relaxed_madd(b, wb, a21);
-            b = v128.load32_splat(q3, 4);
-            a30 = f32x4.relaxed_madd(b, wa, a30);
-            a31 = f32x4.relaxed_madd(b, wb, a31);
+            const wc = v128.load(wn);
+            const wd = v128.load(wn, 16);
+            const v0 = v128.load64_splat(q0);
+            let b0 = i32x4.shuffle(v0, v0, 0, 0, 0, 0);
+            a00 = f32x4.relaxed_madd(b0, wa, a00);
+            a01 = f32x4.relaxed_madd(b0, wb, a01);
+            b0 = i32x4.shuffle(v0, v0, 1, 1, 1, 1);
+            a00 = f32x4.relaxed_madd(b0, wc, a00);
+            a01 = f32x4.relaxed_madd(b0, wd, a01);
+            const v1 = v128.load64_splat(q1);
+            let b1 = i32x4.shuffle(v1, v1, 0, 0, 0, 0);
+            a10 = f32x4.relaxed_madd(b1, wa, a10);
+            a11 = f32x4.relaxed_madd(b1, wb, a11);
+            b1 = i32x4.shuffle(v1, v1, 1, 1, 1, 1);
+            a10 = f32x4.relaxed_madd(b1, wc, a10);
+            a11 = f32x4.relaxed_madd(b1, wd, a11);
+            const v2 = v128.load64_splat(q2);
+            let b2 = i32x4.shuffle(v2, v2, 0, 0, 0, 0);
+            a20 = f32x4.relaxed_madd(b2, wa, a20);
+            a21 = f32x4.relaxed_madd(b2, wb, a21);
+            b2 = i32x4.shuffle(v2, v2, 1, 1, 1, 1);
+            a20 = f32x4.relaxed_madd(b2, wc, a20);
+            a21 = f32x4.relaxed_madd(b2, wd, a21);
+            const v3 = v128.load64_splat(q3);
+            let b3 = i32x4.shuffle(v3, v3, 0, 0, 0, 0);
+            a30 = f32x4.relaxed_madd(b3, wa, a30);
+            a31 = f32x4.relaxed_madd(b3, wb, a31);
+            b3 = i32x4.shuffle(v3, v3, 1, 1, 1, 1);
+            a30 = f32x4.relaxed_madd(b3, wc, a30);
+            a31 = f32x4.relaxed_madd(b3, wd, a31);
             q0 += e0;
             q1 += e1;
             q2 += e2;
