@@ -39,26 +39,23 @@ export function f32_conv2d_fwd(
       const rowBase = oy * sh - pt;
       const tLo = max(0, -rowBase);
       const tHi = min(kh, h - rowBase);
-      for (let ox0 = 0; ox0 < ow; ox0 += TILE_PIX) {
-        const out = outImg + <usize> (oy * ow + ox0) * outStep;
-        convTileAllChannels(
-          inImg,
-          wd,
-          c,
-          w,
-          k,
-          kw,
-          tLo,
-          tHi,
-          rowBase,
-          ox0 * sw - pl,
-          sw,
-          min(TILE_PIX, ow - ox0),
-          out,
-          outStep,
-          bias,
-        );
-      }
+      convRow(
+        inImg,
+        wd,
+        c,
+        w,
+        k,
+        kw,
+        tLo,
+        tHi,
+        rowBase,
+        -pl,
+        sw,
+        ow,
+        outImg + <usize> (oy * ow) * outStep,
+        outStep,
+        bias,
+      );
     }
   }
 }
@@ -116,34 +113,35 @@ export function f32_conv2d_bwd_input(
           }
           continue;
         }
-        for (let j0 = 0; j0 < count; j0 += TILE_PIX) {
-          const out = dxImg + <usize> (iy * wd + q + j0 * sw) * dxPix;
-          convTileAllChannels(
-            dyImg,
-            ow,
-            k,
-            wBlock,
-            c,
-            tapsU,
-            tLo,
-            tHi,
-            rowBase,
-            colBase + j0,
-            1,
-            min(TILE_PIX, count - j0),
-            out,
-            outStep,
-            0,
-          );
-        }
+        convRow(
+          dyImg,
+          ow,
+          k,
+          wBlock,
+          c,
+          tapsU,
+          tLo,
+          tHi,
+          rowBase,
+          colBase,
+          1,
+          count,
+          dxImg + <usize> (iy * wd + q) * dxPix,
+          outStep,
+          0,
+        );
       }
     }
   }
 }
 
-/** One tile of up to TILE_PIX pixels over every output channel: blocks of 8, then 4, then singles. */
-
-function convTileAllChannels(
+/**
+ * One output row segment of `count` pixels, pixel j reading input columns from
+ * colBase0 + j * pixStep and writing at out0 + j * outStep, over every output channel. Channel
+ * blocks (8, then 4, then singles) go outermost so that one block's weights stay in cache
+ * while the tiles of TILE_PIX pixels pass.
+ */
+function convRow(
   inImg: usize,
   inW: i32,
   cin: i32,
@@ -153,10 +151,10 @@ function convTileAllChannels(
   tLo: i32,
   tHi: i32,
   rowBase: i32,
-  colBase: i32,
+  colBase0: i32,
   pixStep: i32,
-  nPix: i32,
-  out: usize,
+  count: i32,
+  out0: usize,
   outStep: usize,
   bias: usize,
 ): void {
@@ -165,64 +163,70 @@ function convTileAllChannels(
   let co = 0;
   for (; co < k8; co += 8) {
     const off = <usize> co << 2;
-    gatherTile<Co8>(
-      inImg,
-      inW,
-      cin,
-      wBlock + off,
-      kout,
-      tapsU,
-      tLo,
-      tHi,
-      rowBase,
-      colBase,
-      pixStep,
-      nPix,
-      out + off,
-      outStep,
-      bias != 0 ? bias + off : 0,
-    );
+    for (let j0 = 0; j0 < count; j0 += TILE_PIX) {
+      gatherTile<Co8>(
+        inImg,
+        inW,
+        cin,
+        wBlock + off,
+        kout,
+        tapsU,
+        tLo,
+        tHi,
+        rowBase,
+        colBase0 + j0 * pixStep,
+        pixStep,
+        min(TILE_PIX, count - j0),
+        out0 + <usize> j0 * outStep + off,
+        outStep,
+        bias != 0 ? bias + off : 0,
+      );
+    }
   }
   if (co < k4) {
     const off = <usize> co << 2;
-    gatherTile<Co4>(
-      inImg,
-      inW,
-      cin,
-      wBlock + off,
-      kout,
-      tapsU,
-      tLo,
-      tHi,
-      rowBase,
-      colBase,
-      pixStep,
-      nPix,
-      out + off,
-      outStep,
-      bias != 0 ? bias + off : 0,
-    );
+    for (let j0 = 0; j0 < count; j0 += TILE_PIX) {
+      gatherTile<Co4>(
+        inImg,
+        inW,
+        cin,
+        wBlock + off,
+        kout,
+        tapsU,
+        tLo,
+        tHi,
+        rowBase,
+        colBase0 + j0 * pixStep,
+        pixStep,
+        min(TILE_PIX, count - j0),
+        out0 + <usize> j0 * outStep + off,
+        outStep,
+        bias != 0 ? bias + off : 0,
+      );
+    }
     co += 4;
   }
   for (; co < kout; co++) {
     const off = <usize> co << 2;
-    gatherTile<Co1>(
-      inImg,
-      inW,
-      cin,
-      wBlock + off,
-      kout,
-      tapsU,
-      tLo,
-      tHi,
-      rowBase,
-      colBase,
-      pixStep,
-      nPix,
-      out + off,
-      outStep,
-      bias != 0 ? bias + off : 0,
-    );
+    for (let j0 = 0; j0 < count; j0 += TILE_PIX) {
+      gatherTile<Co1>(
+        inImg,
+        inW,
+        cin,
+        wBlock + off,
+        kout,
+        tapsU,
+        tLo,
+        tHi,
+        rowBase,
+        colBase0 + j0 * pixStep,
+        pixStep,
+        min(TILE_PIX, count - j0),
+        out0 + <usize> j0 * outStep + off,
+        outStep,
+        bias != 0 ? bias + off : 0,
+      );
+    }
   }
 }
 
