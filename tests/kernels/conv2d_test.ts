@@ -97,6 +97,9 @@ function wasmCases(): Conv2dShape[] {
   cases.push(makeShape(2, 10, 18, 20, 44, geom(3, 3, [1, 1], [1, 1, 1, 1])));
   cases.push(makeShape(1, 12, 17, 36, 29, geom(3, 3, [2, 2], [1, 1, 1, 1])));
   cases.push(makeShape(1, 9, 21, 12, 24, geom(5, 5, [1, 1], [2, 2, 2, 2])));
+  // Long reductions and many channel blocks, as the search's wider layers have.
+  cases.push(makeShape(1, 6, 10, 67, 130, geom(3, 3, [1, 1], [1, 1, 1, 1])));
+  cases.push(makeShape(1, 7, 7, 128, 20, geom(5, 5, [2, 2], [2, 2, 2, 2])));
   return cases;
 }
 
@@ -246,6 +249,8 @@ Deno.test("f32_conv2d_bwd_input matches the reference and overwrites dx", async 
     const scratch = allocOut(arena, len.w);
     kernels.f32_conv2d_bwd_input(dyp, wp, dxp, scratch, ...conv2dArgs(s) as Args13);
     readOut(arena, scratch, len.w, `${label} scratch`);
+    assertClose(arena.f32(wp, len.w), w, `${label} left w alone`, { rtol: 0, atol: 0 });
+    assertClose(arena.f32(dyp, len.y), dy, `${label} left dy alone`, { rtol: 0, atol: 0 });
     const terms = s.kh * s.kw * s.k;
     assertClose(
       readOut(arena, dxp, len.x, label),
