@@ -8,3 +8,7 @@ export * from "./pool_f32";
 export * from "./dense_f32";
 export * from "./loss_f32";
 export * from "./sgd_f32";
+export * from "./qconv_u8";
+export * from "./qconv_dot";
+export * from "./qdense_u8";
+export * from "./qops_u8";

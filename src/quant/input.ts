@@ -1,0 +1,45 @@
+/**
+ * The network input in bytes: CIFAR-10 pixels (CHW planes) are normalised exactly as the
+ * float engine does (src/train/augment.ts, float32) and encoded with the input tensor's
+ * affine encoding, through a 768-entry table (channel, pixel byte) -> input byte, into NHWC.
+ */
+import { CIFAR10_MEAN, CIFAR10_STD } from "../train/augment.ts";
+import { type Affine, quantize } from "./affine.ts";
+
+const PLANE = 1024;
+
+/** table[c * 256 + v]: the input byte of pixel value v in channel c. */
+export function inputTable(q: Affine): Uint8Array {
+  const t = new Uint8Array(768);
+  for (let c = 0; c < 3; c++) {
+    for (let v = 0; v < 256; v++) {
+      t[c * 256 + v] = quantize(Math.fround((v / 255 - CIFAR10_MEAN[c]) / CIFAR10_STD[c]), q);
+    }
+  }
+  return t;
+}
+
+/** Encodes images start..start+n-1 (3072 bytes each, CHW) into out (n * 3072 bytes, NHWC). */
+export function encodeImages(
+  images: Uint8Array,
+  start: number,
+  n: number,
+  table: Uint8Array,
+  out: Uint8Array,
+): void {
+  if ((start + n) * 3072 > images.length) {
+    throw new Error(
+      `encodeImages: images ${start}..${start + n - 1} run past ${images.length / 3072} images`,
+    );
+  }
+  for (let i = 0; i < n; i++) {
+    const src = (start + i) * 3072;
+    let dst = i * 3072;
+    for (let p = 0; p < PLANE; p++) {
+      out[dst] = table[images[src + p]];
+      out[dst + 1] = table[256 + images[src + PLANE + p]];
+      out[dst + 2] = table[512 + images[src + 2 * PLANE + p]];
+      dst += 3;
+    }
+  }
+}

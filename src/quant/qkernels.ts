@@ -1,0 +1,219 @@
+/**
+ * The 8-bit kernels the wasm engine exports (assembly/q*.ts), as the host sees them. They
+ * follow the conventions of src/engine/kernels.ts (byte offsets, NHWC, nothing allocated);
+ * tensors are bytes, accumulators int32, requantisation as src/quant/affine.ts `requantize`
+ * (lo = clamp floor, 255 the ceiling; zOut the output zero-point). A product table is 65,536
+ * uint16 (131,072 bytes), index activation * 256 + weight.
+ */
+import type { Engine } from "../engine/wasm.ts";
+
+export interface QKernels {
+  /**
+   * Table path. x: bytes [n][hp][wp][c], already padded with the input zero-point; output
+   * pixel (oy, ox) reads x[oy*sh + ky][ox*sw + kx]. w: bytes [kh][kw][c][kp], kp = k rounded
+   * up to 8 (extra columns ignored). zw, bias: i32[k]; scale: f32[k].
+   * acc = sum_taps table[a*256 + w] - zw[co] * sum_taps a + bias[co];
+   * y = requant(acc) bytes [n][oh][ow][k], or f32(acc) * scale[co] when outF32.
+   * skipZero: 1 only when table row 0 is all zeros (taps with a = 0 are skipped).
+   * scratch: 12 * kh * kw * c bytes.
+   */
+  q8_conv2d_table(
+    x: number,
+    table: number,
+    w: number,
+    zw: number,
+    bias: number,
+    scale: number,
+    y: number,
+    scratch: number,
+    n: number,
+    hp: number,
+    wp: number,
+    c: number,
+    k: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    oh: number,
+    ow: number,
+    zOut: number,
+    lo: number,
+    outF32: number,
+    skipZero: number,
+  ): void;
+  /**
+   * Dot-product path. streams: ns pairs of u32 (F, G): F int16 [n][hp][wp][c] (+16 bytes of
+   * slack, from q8_pad_lut_i16), G int16 [ceil(k/4)][kh][ceil(kw*c/8)][4][8] (lane l of chunk
+   * j of row ky of channel co = G(ky, kx, ci, co) with j*8 + l = kx*c + ci, 0 past kw*c).
+   * acc = bias[co] + sum_streams sum_taps F * G (wrapping int32); bias, scale padded to a
+   * multiple of 4 channels. Output as q8_conv2d_table.
+   */
+  q8_conv2d_dot(
+    streams: number,
+    ns: number,
+    bias: number,
+    scale: number,
+    y: number,
+    n: number,
+    hp: number,
+    wp: number,
+    c: number,
+    k: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    oh: number,
+    ow: number,
+    zOut: number,
+    lo: number,
+    outF32: number,
+  ): void;
+  /** q8_conv2d_table of a 1 x n image with inF channels and a 1x1 kernel. */
+  q8_dense_table(
+    x: number,
+    table: number,
+    w: number,
+    zw: number,
+    bias: number,
+    scale: number,
+    y: number,
+    scratch: number,
+    n: number,
+    inF: number,
+    outF: number,
+    zOut: number,
+    lo: number,
+    outF32: number,
+    skipZero: number,
+  ): void;
+  /** q8_conv2d_dot of a 1 x n image with inF channels and a 1x1 kernel. */
+  q8_dense_dot(
+    streams: number,
+    ns: number,
+    bias: number,
+    scale: number,
+    y: number,
+    n: number,
+    inF: number,
+    outF: number,
+    zOut: number,
+    lo: number,
+    outF32: number,
+  ): void;
+  /** Bytes [n][h][w][c] -> [n][h+pt+pb][w+pl+pr][c], border = fill. */
+  q8_pad(
+    x: number,
+    y: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    pt: number,
+    pl: number,
+    pb: number,
+    pr: number,
+    fill: number,
+  ): void;
+  /** As q8_pad into int16 through lut (256 x int16; 0 = identity); border = lut[fill];
+   * 16 zero bytes follow the tensor. */
+  q8_pad_lut_i16(
+    x: number,
+    lut: number,
+    y: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    pt: number,
+    pl: number,
+    pb: number,
+    pr: number,
+    fill: number,
+  ): void;
+  /** y = requant(f32(a-za)*ka + f32(b-zb)*kb) with scale 1 (each step float32). */
+  q8_add(
+    a: number,
+    b: number,
+    y: number,
+    len: number,
+    za: number,
+    zb: number,
+    ka: number,
+    kb: number,
+    zOut: number,
+    lo: number,
+  ): void;
+  /** Max over in-image taps (fill when none). */
+  q8_maxpool(
+    x: number,
+    y: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+    fill: number,
+  ): void;
+  /** Mean over in-image taps, rounded half up (fill when none). */
+  q8_avgpool(
+    x: number,
+    y: number,
+    n: number,
+    h: number,
+    w: number,
+    c: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+    fill: number,
+  ): void;
+  /** y[s, ch] = requant(sum_p x[s,p,ch] - hw*zIn, k, zOut, lo 0). */
+  q8_gap(
+    x: number,
+    y: number,
+    n: number,
+    hw: number,
+    c: number,
+    zIn: number,
+    k: number,
+    zOut: number,
+  ): void;
+  /** y[r, ch] = lut[ch*256 + x[r, ch]]. */
+  q8_lut_channels(x: number, lut: number, y: number, rows: number, c: number): void;
+  /** y[r] = lutA[a[r]] ++ lutB[b[r]]. */
+  q8_concat(
+    a: number,
+    b: number,
+    lutA: number,
+    lutB: number,
+    y: number,
+    rows: number,
+    ca: number,
+    cb: number,
+  ): void;
+}
+
+/** The 8-bit kernels of an engine instance (throws if the build predates them). */
+export function quantKernels(engine: Engine): QKernels {
+  const k = engine.kernels as unknown as Record<string, unknown>;
+  for (const name of ["q8_conv2d_table", "q8_conv2d_dot", "q8_pad_lut_i16", "q8_add"]) {
+    if (typeof k[name] !== "function") {
+      throw new Error(`The engine has no export '${name}': run \`deno task build\``);
+    }
+  }
+  return k as unknown as QKernels;
+}
