@@ -272,13 +272,11 @@ function repackPhases(
 }
 
 /** How many of taps 0..taps-1 are congruent to r modulo s. */
-
 function phaseTaps(taps: i32, r: i32, s: i32): i32 {
   return r < taps ? (taps - r + s - 1) / s : 0;
 }
 
 /** How many taps belong to the phases before r. */
-
 function phaseStart(taps: i32, r: i32, s: i32): i32 {
   let sum = 0;
   for (let q = 0; q < r; q++) sum += phaseTaps(taps, q, s);
@@ -286,7 +284,6 @@ function phaseStart(taps: i32, r: i32, s: i32): i32 {
 }
 
 /** a mod s in [0, s) for any sign of a. */
-
 function posMod(a: i32, s: i32): i32 {
   const r = a % s;
   return r < 0 ? r + s : r;

@@ -1,7 +1,9 @@
 // Float32 convolution backward-to-weights: for every tap (ky, kx),
 //   dw[ky, kx, ci, co] = sum over output pixels p of x[p shifted by the tap, ci] * dy[p, co],
 // a sum of outer products. A register tile of 4 input channels x 8 output channels runs over
-// the pixels for which the tap lands inside the image (a rectangle, so no per-pixel test).
+// the pixels for which the tap lands inside the image (a rectangle, so no per-pixel test);
+// per pixel it loads the 4 x values as one vector and broadcasts them by lane shuffles, so
+// 3 loads feed 8 fused multiply-adds.
 // The pixels go in chunks of a few output rows of one image, so x and dy stay in cache while
 // every tap and channel tile passes over them; the tiles accumulate into dw in memory.
 // For interior columns the kw taps of a row can also go together: the kw*c values a pixel
@@ -182,7 +184,6 @@ function wgradSpan(
 }
 
 /** All output channels of one input-channel tile: blocks of 8, then 4, then singles. */
-
 function wgradRowTile<CI>(
   xStart: usize,
   dStart: usize,
@@ -253,7 +254,6 @@ function wgradRowTile<CI>(
  * dw tile (sizeof<CI> input channels x sizeof<CO> output channels, rows `ks` bytes apart)
  * += sum over a rows x cols rectangle of pixels of x[p, ci..] (outer) dy[p, co..].
  */
-
 function wgradTile<CI, CO>(
   xs: usize,
   ds: usize,
@@ -387,13 +387,11 @@ function biasGrad(dy: usize, dbias: usize, pixels: i32, k: i32): void {
 }
 
 /** ceil(a / b) for b > 0 and any sign of a. */
-
-export function ceilDivBy(a: i32, b: i32): i32 {
+function ceilDivBy(a: i32, b: i32): i32 {
   return a >= 0 ? (a + b - 1) / b : -(-a / b);
 }
 
 /** floor(a / b) for b > 0 and any sign of a. */
-
-export function floorDivBy(a: i32, b: i32): i32 {
+function floorDivBy(a: i32, b: i32): i32 {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
