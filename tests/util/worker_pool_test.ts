@@ -38,7 +38,7 @@ Deno.test("a task past its time limit fails and its worker is replaced", async (
     script,
     size: 1,
     init: { offset: 0 },
-    timeoutMs: 200,
+    timeoutMs: 3000,
   });
   // The limit covers the worker's start-up too, so it is generous for a loaded machine.
   await assert.rejects(pool.run({ op: "sleep", ms: 60000, x: 1 }), /timed out after 3000 ms/);
