@@ -21,12 +21,14 @@ export const NETLIST_FORMAT = "approxnas-netlist/1";
 
 /** The file text of a netlist. */
 export function netlistToJson(name: string, netlist: Netlist): string {
-  const cells = netlist.cells.map((c) => `    ${JSON.stringify([c.kind, ...c.inputs])}`);
+  // Spaced like `deno fmt` writes JSON, so formatting the repository leaves the files alone.
+  const list = (xs: unknown[]) => `[${xs.map((x) => JSON.stringify(x)).join(", ")}]`;
+  const cells = netlist.cells.map((c) => `    ${list([c.kind, ...c.inputs])}`);
   return [
     "{",
     `  "format": ${JSON.stringify(NETLIST_FORMAT)},`,
     `  "name": ${JSON.stringify(name)},`,
-    `  "outputs": ${JSON.stringify(netlist.outputs)},`,
+    `  "outputs": ${list(netlist.outputs)},`,
     `  "cells": [${cells.length ? "\n" + cells.join(",\n") + "\n  " : ""}]`,
     "}",
     "",

@@ -3,14 +3,15 @@
  * buffers and double inversions, sharing of identical cells, and removal of everything that
  * does not reach an output. Adders with a constant input shrink (FA with a 0 is an HA, FA with
  * a 1 is XNOR + OR), and adders of which only one output is used become plain gates. Last,
- * gate-level half and full adders are mapped onto HA and FA cells.
+ * inverters are absorbed into the gates they follow and gate-level half and full adders
+ * are mapped onto HA and FA cells.
  *
  * Generators build the regular structure of their family (dropping a partial product just
  * ties it to 0) and let this pass remove what became dead; imported netlists go through the
  * same pass, so both are characterised alike. The function never changes what a netlist
  * computes (tests check the tables).
  */
-import { extractAdders } from "./adder_mapping.ts";
+import { mapCells } from "./cell_mapping.ts";
 import { NetlistBuilder } from "./builder.ts";
 import {
   CELL_SHAPE,
@@ -205,7 +206,7 @@ function simplifyOnce(netlist: Netlist): Netlist {
 
 /**
  * Simplifies until nothing changes, then maps gate-level adders onto HA and FA cells
- * (adder_mapping.ts). The result computes the same function.
+ * (cell_mapping.ts). The result computes the same function.
  */
 export function optimise(netlist: Netlist): Netlist {
   let current = netlist;
@@ -217,5 +218,5 @@ export function optimise(netlist: Netlist): Netlist {
     if (nextSignature === signature) break;
     signature = nextSignature;
   }
-  return extractAdders(current);
+  return mapCells(current);
 }

@@ -52,6 +52,15 @@ Deno.test("optimise: constants shrink adders, duplicates are shared, dead logic 
     }],
     ["FA whose carry is unused is two XORs", (b) => [b.fa(a0, a1, b0)[0]], { XOR2: 2 }],
     ["HA whose sum is unused is AND", (b) => [b.ha(a0, a1)[1]], { AND2: 1 }],
+    [
+      "NOT after a gate read only by it is the complementary gate",
+      (b) => [b.not(b.and(a0, b0)), b.not(b.xor(a1, b0))],
+      { NAND2: 1, XNOR2: 1 },
+    ],
+    ["NOT after a shared gate stays", (b) => {
+      const x = b.or(a0, b0);
+      return [x, b.not(x)];
+    }, { NOT: 1, OR2: 1 }],
     ["unused cells disappear", (b) => {
       b.fa(a0, a1, b0);
       b.not(a1);

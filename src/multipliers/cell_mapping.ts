@@ -1,6 +1,8 @@
 /**
- * Maps gate-level adders back onto HA and FA cells, as a synthesiser maps onto a cell
- * library, so that a circuit costs the same whether it arrives as cells or as gates:
+ * Maps gates onto the cells a synthesiser would pick, so that a circuit costs the same
+ * whether it arrives as cells or as gates:
+ * - NOT of a gate read only by that NOT                -> the complementary gate
+ *   (~(a & b) -> NAND2, ~(a ~^ b) -> XOR2, ...)
  * - XOR2(a, b) next to AND2(a, b)                      -> HA(a, b)
  * - HA(a, b) = (t, g), HA(t, c) = (s, h), OR2(g, h)    -> FA(a, b, c) = (s, OR output)
  *   (the usual `s = a ^ b ^ c; co = (a & b) | (c & (a ^ b))` becomes exactly this)
@@ -9,6 +11,7 @@
 import {
   type Cell,
   CELL_SHAPE,
+  type CellKind,
   FIRST_CELL_WIRE,
   firstOutputs,
   type Netlist,
@@ -118,7 +121,37 @@ function extractFullAdders(netlist: Netlist): Netlist {
   return replace.size ? rebuild(netlist, replace, drop) : netlist;
 }
 
-/** Half adders first, then full adders built from them. */
-export function extractAdders(netlist: Netlist): Netlist {
-  return extractFullAdders(extractHalfAdders(netlist));
+const COMPLEMENT: Partial<Record<CellKind, CellKind>> = {
+  AND2: "NAND2",
+  NAND2: "AND2",
+  OR2: "NOR2",
+  NOR2: "OR2",
+  XOR2: "XNOR2",
+  XNOR2: "XOR2",
+};
+
+/** NOT(g(a, b)) with g read only by the NOT -> complement-of-g(a, b). */
+function absorbInverters(netlist: Netlist): Netlist {
+  const first = firstOutputs(netlist);
+  const fanout = fanouts(netlist);
+  const cellOf = new Map<number, number>();
+  netlist.cells.forEach((c, i) => cellOf.set(first[i], i));
+  const replace = new Map<number, { cell: Cell; takes: [number, number][] }>();
+  const drop = new Set<number>();
+  netlist.cells.forEach((c, i) => {
+    if (c.kind !== "NOT" || fanout[c.inputs[0]] !== 1) return;
+    const j = cellOf.get(c.inputs[0]);
+    if (j === undefined) return;
+    const inner = netlist.cells[j];
+    const kind = COMPLEMENT[inner.kind];
+    if (!kind) return;
+    replace.set(i, { cell: { kind, inputs: [...inner.inputs] }, takes: [[first[i], 0]] });
+    drop.add(j);
+  });
+  return replace.size ? rebuild(netlist, replace, drop) : netlist;
+}
+
+/** Inverters into gates, then half adders, then full adders built from them. */
+export function mapCells(netlist: Netlist): Netlist {
+  return extractFullAdders(extractHalfAdders(absorbInverters(netlist)));
 }
