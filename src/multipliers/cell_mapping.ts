@@ -135,7 +135,7 @@ function absorbInverters(netlist: Netlist): Netlist {
   const first = firstOutputs(netlist);
   const fanout = fanouts(netlist);
   const cellOf = new Map<number, number>();
-  netlist.cells.forEach((c, i) => cellOf.set(first[i], i));
+  netlist.cells.forEach((_, i) => cellOf.set(first[i], i));
   const replace = new Map<number, { cell: Cell; takes: [number, number][] }>();
   const drop = new Set<number>();
   netlist.cells.forEach((c, i) => {
