@@ -1,0 +1,195 @@
+/**
+ * What a search run does: its presets and their validation. A run directory keeps the
+ * config it started with, so a resumed run goes on with exactly the same settings.
+ */
+import type { MultiplierGenes } from "./cgp/config.ts";
+
+export interface EvolveConfig {
+  preset: string;
+  seed: number;
+  /** NSGA-II parents (mu) and offspring per generation (lambda). */
+  population: number;
+  offspring: number;
+  generations: number;
+  cgp: {
+    rows: number;
+    cols: number;
+    levelsBack: number;
+    filters: number[];
+    kernels: number[];
+    multiplierGenes: MultiplierGenes;
+  };
+  /** Per-gene mutation probability (CGP-CNN: 0.05). */
+  mutationRate: number;
+  /** Library multipliers the genes choose from, by name; empty = the whole library. */
+  multipliers: string[];
+  /** Candidates above these are infeasible and never trained. */
+  constraints: { maxParams?: number; maxMults?: number };
+  /** How one candidate is evaluated during the search (never on the test set). */
+  candidate: {
+    /** Training images, drawn from the training split minus the validation images. */
+    trainImages: number;
+    /** Validation images carved from the training set. */
+    validationImages: number;
+    epochs: number;
+    batch: number;
+    maxLr: number;
+    /** Training images used to calibrate the 8-bit activation ranges. */
+    calibrationImages: number;
+  };
+  /** At the end: the Pareto set retrained longer, then measured on the test set. */
+  final: {
+    /** How many networks of the front are retrained (picked across the front). */
+    networks: number;
+    epochs: number;
+    /** Training images for the final retraining (50,000 = the whole training set). */
+    trainImages: number;
+  };
+  /** Evaluation workers (default: one per core). */
+  workers: number;
+}
+
+const DEFAULT: EvolveConfig = {
+  preset: "default",
+  seed: 1,
+  population: 8,
+  offspring: 8,
+  generations: 6,
+  cgp: {
+    rows: 2,
+    cols: 10,
+    levelsBack: 4,
+    filters: [8, 16, 32],
+    kernels: [3, 5],
+    multiplierGenes: "network",
+  },
+  mutationRate: 0.1,
+  multipliers: [],
+  constraints: { maxParams: 120_000, maxMults: 16_000_000 },
+  candidate: {
+    trainImages: 4000,
+    validationImages: 1000,
+    epochs: 2,
+    batch: 64,
+    maxLr: 0.1,
+    calibrationImages: 256,
+  },
+  final: { networks: 3, epochs: 4, trainImages: 50_000 },
+  workers: 2,
+};
+
+/** Named starting points; flags override single fields. */
+export const PRESETS: Record<string, EvolveConfig> = {
+  /** About 30 minutes on 2 cores. */
+  default: DEFAULT,
+  /** The long search: CGP-CNN's grid and function set, NSGA-Net's population sizes. */
+  paper: {
+    ...DEFAULT,
+    preset: "paper",
+    population: 40,
+    offspring: 40,
+    generations: 50,
+    cgp: {
+      rows: 5,
+      cols: 30,
+      levelsBack: 10,
+      filters: [32, 64, 128],
+      kernels: [3, 5],
+      multiplierGenes: "network",
+    },
+    mutationRate: 0.05,
+    constraints: {},
+    candidate: {
+      trainImages: 45_000,
+      validationImages: 5000,
+      epochs: 10,
+      batch: 128,
+      maxLr: 0.2,
+      calibrationImages: 1024,
+    },
+    final: { networks: 10, epochs: 50, trainImages: 50_000 },
+  },
+  /** Seconds, on tiny data: for tests and trying the pipeline. */
+  smoke: {
+    ...DEFAULT,
+    preset: "smoke",
+    population: 4,
+    offspring: 4,
+    generations: 2,
+    cgp: {
+      rows: 1,
+      cols: 4,
+      levelsBack: 2,
+      filters: [4, 8],
+      kernels: [3],
+      multiplierGenes: "network",
+    },
+    mutationRate: 0.2,
+    constraints: { maxParams: 20_000, maxMults: 2_000_000 },
+    candidate: {
+      trainImages: 96,
+      validationImages: 64,
+      epochs: 1,
+      batch: 32,
+      maxLr: 0.05,
+      calibrationImages: 32,
+    },
+    final: { networks: 2, epochs: 1, trainImages: 160 },
+  },
+};
+
+export function presetConfig(name: string): EvolveConfig {
+  const p = PRESETS[name];
+  if (!p) {
+    throw new Error(`Unknown preset '${name}': expected one of ${Object.keys(PRESETS).join(", ")}`);
+  }
+  return structuredClone(p);
+}
+
+/** Throws naming the first field that is out of range. */
+export function checkEvolveConfig(c: EvolveConfig): void {
+  const int = (name: string, v: number, lo: number) => {
+    if (!Number.isInteger(v) || v < lo) {
+      throw new Error(`evolve config: ${name} must be an integer >= ${lo}, found ${v}`);
+    }
+  };
+  int("population", c.population, 2);
+  int("offspring", c.offspring, 1);
+  int("generations", c.generations, 0);
+  int("workers", c.workers, 1);
+  int("candidate.trainImages", c.candidate.trainImages, 1);
+  int("candidate.validationImages", c.candidate.validationImages, 1);
+  int("candidate.epochs", c.candidate.epochs, 1);
+  int("candidate.batch", c.candidate.batch, 1);
+  int("final.networks", c.final.networks, 0);
+  int("final.epochs", c.final.epochs, 1);
+  int("final.trainImages", c.final.trainImages, 1);
+  if (!(c.mutationRate > 0 && c.mutationRate <= 1)) {
+    throw new Error(`evolve config: mutationRate must be in (0, 1], found ${c.mutationRate}`);
+  }
+  if (!(c.candidate.maxLr > 0)) {
+    throw new Error(`evolve config: candidate.maxLr must be > 0, found ${c.candidate.maxLr}`);
+  }
+}
+
+/**
+ * Fields that may differ between a run's stored config and a resume of it: the generation
+ * count (to extend a finished run) and the worker count (results do not depend on it).
+ */
+export const RESUMABLE_CHANGES = ["generations", "workers"] as const;
+
+/** The first difference that forbids resuming, as "field: stored -> asked", or null. */
+export function resumeConflict(stored: EvolveConfig, asked: EvolveConfig): string | null {
+  const strip = (c: EvolveConfig) => {
+    const copy: Record<string, unknown> = { ...c };
+    for (const k of RESUMABLE_CHANGES) delete copy[k];
+    return copy;
+  };
+  const a = strip(stored), b = strip(asked);
+  for (const k of Object.keys(a)) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
+      return `${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,145 @@
+/**
+ * A search run's directory:
+ *   config.json          the settings and seed (written once)
+ *   evaluations.jsonl    one line per candidate evaluation, appended and synced as each ends
+ *   checkpoint.json      generations done, current parents, hypervolume (atomic rewrite)
+ *   final.jsonl          the retrained Pareto networks, one line each
+ *   models/              the retrained Pareto networks as model files
+ *   pareto.csv, pareto.md, charts/*.png, log.txt
+ * Everything needed to resume is in the first four; nothing finished is lost by a kill.
+ */
+import { join } from "node:path";
+import type { EvolveConfig } from "./evolve_config.ts";
+import type { Checkpoint, EvaluationRecord, FinalRecord } from "./evolve_record.ts";
+
+export class RunDir {
+  constructor(readonly path: string) {}
+
+  file(name: string): string {
+    return join(this.path, name);
+  }
+
+  async exists(): Promise<boolean> {
+    try {
+      await Deno.stat(this.file("config.json"));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async create(config: EvolveConfig): Promise<void> {
+    if (await this.exists()) {
+      throw new Error(
+        `Run directory '${this.path}' already holds a run: use --resume ${this.path}, or another --run`,
+      );
+    }
+    await Deno.mkdir(join(this.path, "models"), { recursive: true });
+    await Deno.mkdir(join(this.path, "charts"), { recursive: true });
+    await writeAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
+  }
+
+  async readConfig(): Promise<EvolveConfig> {
+    const path = this.file("config.json");
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (e) {
+      throw new Error(
+        `Cannot resume '${this.path}': no readable config.json (${(e as Error).message})`,
+      );
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new Error(`Cannot resume: '${path}' is not valid JSON (${(e as Error).message})`);
+    }
+  }
+
+  async writeConfig(config: EvolveConfig): Promise<void> {
+    await writeAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
+  }
+
+  /** The evaluations written so far; a last line cut short by a kill is dropped. */
+  readEvaluations(): Promise<EvaluationRecord[]> {
+    return readJsonLines<EvaluationRecord>(this.file("evaluations.jsonl"));
+  }
+
+  appendEvaluation(rec: EvaluationRecord): Promise<void> {
+    return appendLine(this.file("evaluations.jsonl"), rec);
+  }
+
+  readFinal(): Promise<FinalRecord[]> {
+    return readJsonLines<FinalRecord>(this.file("final.jsonl"));
+  }
+
+  appendFinal(rec: FinalRecord): Promise<void> {
+    return appendLine(this.file("final.jsonl"), rec);
+  }
+
+  async readCheckpoint(): Promise<Checkpoint | null> {
+    try {
+      return JSON.parse(await Deno.readTextFile(this.file("checkpoint.json")));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw new Error(
+        `Cannot resume: '${this.file("checkpoint.json")}' is unreadable (${(e as Error).message})`,
+      );
+    }
+  }
+
+  writeCheckpoint(c: Checkpoint): Promise<void> {
+    return writeAtomic(this.file("checkpoint.json"), JSON.stringify(c, null, 2) + "\n");
+  }
+
+  async log(line: string): Promise<void> {
+    await Deno.writeTextFile(this.file("log.txt"), `${new Date().toISOString()} ${line}\n`, {
+      append: true,
+    });
+  }
+}
+
+/** Write to a temporary name, then rename: readers see the old file or the new one. */
+export async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
+  if (typeof text === "string") await Deno.writeTextFile(tmp, text);
+  else await Deno.writeFile(tmp, text);
+  await Deno.rename(tmp, path);
+}
+
+async function appendLine(path: string, value: unknown): Promise<void> {
+  const f = await Deno.open(path, { append: true, create: true });
+  try {
+    await f.write(new TextEncoder().encode(JSON.stringify(value) + "\n"));
+    await f.syncData();
+  } finally {
+    f.close();
+  }
+}
+
+async function readJsonLines<T>(path: string): Promise<T[]> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw e;
+  }
+  if (text.length && !text.endsWith("\n")) {
+    // The process was killed while appending: drop the partial line, so the next append
+    // starts on a line of its own.
+    text = text.slice(0, text.lastIndexOf("\n") + 1);
+    await Deno.truncate(path, new TextEncoder().encode(text).length);
+  }
+  const lines = text.split("\n");
+  const out: T[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i].trim()) continue;
+    try {
+      out.push(JSON.parse(lines[i]));
+    } catch (e) {
+      throw new Error(`'${path}' line ${i + 1} is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  return out;
+}
