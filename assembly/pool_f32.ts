@@ -56,17 +56,39 @@ export function f32_maxpool_fwd(
           let rowIdx = i32x4.add(i32x4.splat(first + ch), lanes);
           let best = v128.load(rowPtr);
           let bestIdx = rowIdx;
+          const cols = xhi - xlo;
           for (let iy = ylo; iy < yhi; iy++) {
-            let p = rowPtr;
-            let idx = rowIdx;
-            for (let ix = xlo; ix < xhi; ix++) {
-              const v = v128.load(p);
-              const better = f32x4.gt(v, best);
-              best = v128.bitselect(v, best, better);
-              bestIdx = v128.bitselect(idx, bestIdx, better);
-              p += tapBytes;
-              idx = i32x4.add(idx, tapStep);
+            // The row's own winner first (independent of earlier rows, so rows overlap in the
+            // pipeline), then merged; strict > keeps the earlier tap on ties either way.
+            let rowBest = v128.load(rowPtr);
+            let rowBestIdx = rowIdx;
+            if (cols == 3) {
+              // The common 3-wide window, unrolled: the two pairs compare independently.
+              const v1 = v128.load(rowPtr + tapBytes);
+              const v2 = v128.load(rowPtr + (tapBytes << 1));
+              const i1 = i32x4.add(rowIdx, tapStep);
+              const i2 = i32x4.add(i1, tapStep);
+              const b01 = f32x4.gt(v1, rowBest);
+              rowBest = v128.bitselect(v1, rowBest, b01);
+              rowBestIdx = v128.bitselect(i1, rowBestIdx, b01);
+              const b2 = f32x4.gt(v2, rowBest);
+              rowBest = v128.bitselect(v2, rowBest, b2);
+              rowBestIdx = v128.bitselect(i2, rowBestIdx, b2);
+            } else {
+              let p = rowPtr + tapBytes;
+              let idx = i32x4.add(rowIdx, tapStep);
+              for (let ix = 1; ix < cols; ix++) {
+                const v = v128.load(p);
+                const better = f32x4.gt(v, rowBest);
+                rowBest = v128.bitselect(v, rowBest, better);
+                rowBestIdx = v128.bitselect(idx, rowBestIdx, better);
+                p += tapBytes;
+                idx = i32x4.add(idx, tapStep);
+              }
             }
+            const better = f32x4.gt(rowBest, best);
+            best = v128.bitselect(rowBest, best, better);
+            bestIdx = v128.bitselect(rowBestIdx, bestIdx, better);
             rowPtr += rowBytes;
             rowIdx = i32x4.add(rowIdx, rowStep);
           }

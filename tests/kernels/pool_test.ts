@@ -61,7 +61,10 @@ for (const [k, s] of [[2, 1], [2, 2], [3, 1], [3, 2]]) {
   SHAPES.push(sameShape(3, 8, 7, 17, k, s));
   SHAPES.push(sameShape(1, 5, 6, 3, k, s));
 }
-// A window hanging off the bottom right only (asymmetric padding) and a 1x1 image.
+// Windows wider than 3 (the general tap loop), a window hanging off the bottom right only
+// (asymmetric padding) and a 1x1 image.
+SHAPES.push(shape(3, 9, 7, 5, 4, 3, 1));
+SHAPES.push(shape(1, 6, 6, 17, 5, 1, 2));
 SHAPES.push({ n: 3, h: 6, w: 5, c: 5, kh: 3, kw: 2, sh: 2, sw: 2, pt: 0, pl: 0, oh: 3, ow: 3 });
 SHAPES.push(shape(1, 1, 1, 17, 3, 1, 1));
 
