@@ -1,4 +1,7 @@
-/** Plain float64 fully connected layer (x [n][in], w [in][out]): the oracle for assembly/dense_f32.ts. */
+/**
+ * Plain float64 fully connected layer (x [n][in], w [in][out]): the oracle for
+ * assembly/dense_f32.ts.
+ */
 
 /** y[b, o] = bias[o] + sum_i x[b, i] * w[i, o]; bias may be omitted. */
 export function denseForwardRef(

@@ -4,7 +4,7 @@ import { Rng } from "../../src/util/rng.ts";
 import { assertClose, dot, numericGradient, randomArray } from "../_tester.ts";
 import { allocGarbage, randomF32, readF32 } from "./_f32_io.ts";
 
-/** [n, inF, outF]: the ResNet head (64 -> 10) and sizes on both sides of the 4- and 16-wide blocks. */
+/** [n, inF, outF]: the ResNet head (64 -> 10) and sizes around the 4- and 16-wide blocks. */
 const SHAPES: [number, number, number][] = [
   [1, 1, 1],
   [3, 5, 3],
@@ -46,7 +46,7 @@ Deno.test("dense forward matches the reference, with and without bias", async ()
   }
 });
 
-Deno.test("dense backward matches the reference, overwrites, and skips absent dx and dbias", async () => {
+Deno.test("dense backward matches the reference, overwrites, skips absent dx and dbias", async () => {
   const { kernels, arena } = await loadEngine();
   const rng = new Rng(43);
   for (const s of SHAPES) {

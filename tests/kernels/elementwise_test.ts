@@ -70,7 +70,7 @@ Deno.test("relu backward matches the reference, separately and with dx == dy", a
   }
 });
 
-Deno.test("add writes a + b into a fresh buffer, into a, into b, and add_inplace accumulates", async () => {
+Deno.test("add writes a + b apart, into a and into b; add_inplace accumulates", async () => {
   const { kernels, arena } = await loadEngine();
   const rng = new Rng(24);
   for (const len of LENGTHS) {
