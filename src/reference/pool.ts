@@ -25,7 +25,7 @@ export interface PoolShape {
   ow: number;
 }
 
-/** n, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow: the pooling kernels' arguments after the pointers. */
+/** n, h, w, c, kh, kw, sh, sw, pt, pl, oh, ow: pooling kernel arguments after the pointers. */
 export type PoolArgs = [
   number,
   number,

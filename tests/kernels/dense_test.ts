@@ -46,7 +46,7 @@ Deno.test("dense forward matches the reference, with and without bias", async ()
   }
 });
 
-Deno.test("dense backward matches the reference, overwrites, skips absent dx and dbias", async () => {
+Deno.test("dense backward matches the reference, overwrites, skips absent dx, dbias", async () => {
   const { kernels, arena } = await loadEngine();
   const rng = new Rng(43);
   for (const s of SHAPES) {
