@@ -26,18 +26,21 @@ const SCALE: usize = memory.data(CHUNK * 4, 16); // f32: multiplies (x - centre)
 const OFFSET: usize = memory.data(CHUNK * 4, 16); // f32: added
 const DY_SCALE: usize = memory.data(CHUNK * 4, 16); // f32: multiplies dy (backward only)
 
-/** Adds the four lanes of an f32x4 partial sum into the four f64 totals at byte `at` of `SUM`. */
+// Inlined helpers are static methods: deno fmt drops decorators on plain functions, not on
+// class members.
+
+/** Adds two f32x4 partial sums, lane by lane, into the f64 totals at byte `at` of SUM_A and SUM_B. */
 class Totals {
   @inline
   static add(at: usize, sa: v128, sb: v128): void {
-    const a02 = f64x2.promote_low_f32x4(sa);
-    const a13 = f64x2.promote_low_f32x4(i32x4.shuffle(sa, sa, 2, 3, 2, 3));
-    const b02 = f64x2.promote_low_f32x4(sb);
-    const b13 = f64x2.promote_low_f32x4(i32x4.shuffle(sb, sb, 2, 3, 2, 3));
-    v128.store(at, f64x2.add(v128.load(at, SUM_A), a02), SUM_A);
-    v128.store(at, f64x2.add(v128.load(at, SUM_A + 16), a13), SUM_A + 16);
-    v128.store(at, f64x2.add(v128.load(at, SUM_B), b02), SUM_B);
-    v128.store(at, f64x2.add(v128.load(at, SUM_B + 16), b13), SUM_B + 16);
+    const a01 = f64x2.promote_low_f32x4(sa);
+    const a23 = f64x2.promote_low_f32x4(i32x4.shuffle(sa, sa, 2, 3, 2, 3));
+    const b01 = f64x2.promote_low_f32x4(sb);
+    const b23 = f64x2.promote_low_f32x4(i32x4.shuffle(sb, sb, 2, 3, 2, 3));
+    v128.store(at, f64x2.add(v128.load(at, SUM_A), a01), SUM_A);
+    v128.store(at, f64x2.add(v128.load(at, SUM_A + 16), a23), SUM_A + 16);
+    v128.store(at, f64x2.add(v128.load(at, SUM_B), b01), SUM_B);
+    v128.store(at, f64x2.add(v128.load(at, SUM_B + 16), b23), SUM_B + 16);
   }
 }
 

@@ -66,7 +66,6 @@ function combineRows(
 }
 
 /** sum_i a[i] * b[i] over len contiguous floats. */
-
 function dotF32(a: usize, b: usize, len: i32): f32 {
   let acc = f32x4.splat(0);
   const vecBytes = <usize> (len & ~3) << 2;
