@@ -29,7 +29,7 @@ const DY_SCALE: usize = memory.data(CHUNK * 4, 16); // f32: multiplies dy (backw
 // Inlined helpers are static methods: deno fmt drops decorators on plain functions, not on
 // class members.
 
-/** Adds two f32x4 partial sums, lane by lane, into the f64 totals at byte `at` of SUM_A and SUM_B. */
+/** Adds two f32x4 partial sums, lane by lane, to the f64 totals at byte `at` of SUM_A, SUM_B. */
 class Totals {
   @inline
   static add(at: usize, sa: v128, sb: v128): void {
