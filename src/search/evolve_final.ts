@@ -1,0 +1,115 @@
+/**
+ * The end of a search: the networks of the Pareto set are retrained longer on the training
+ * set and measured on the test set (float, exact 8-bit, approximate 8-bit), and exported as
+ * model files. Resumable: networks already in final.jsonl are not retrained.
+ */
+import { join } from "node:path";
+import type { Graph } from "../graph/graph.ts";
+import type { EvolveConfig } from "./evolve_config.ts";
+import type { EvaluationRecord, FinalRecord } from "./evolve_record.ts";
+import { decodeGenome } from "./cgp/decode.ts";
+import { type LibraryEntry, searchSpace } from "./evolve.ts";
+import { paretoSet } from "./evolve_report.ts";
+import type { RunDir } from "./evolve_run_dir.ts";
+import { writeAtomic } from "./evolve_run_dir.ts";
+import { deriveSeed } from "../train/recipe.ts";
+import { hashString } from "./evolve.ts";
+
+export interface FinalTask {
+  id: string;
+  graph: Graph;
+  multipliers: Record<string, string>;
+  seed: number;
+  epochs: number;
+  trainImages: number;
+  calibrationImages: number;
+  /** Written into the model file's metadata. */
+  meta: Record<string, unknown>;
+}
+
+export interface FinalResult {
+  test: { float: number; exact8: number; approx8: number; images: number };
+  /** The retrained network as a model file (docs/model-format.md). */
+  model: Uint8Array;
+  seconds: number;
+}
+
+export interface FinalTrainer {
+  retrain(task: FinalTask): Promise<FinalResult>;
+}
+
+/**
+ * Up to `n` networks of the front: the most accurate first, then the rest spread evenly
+ * over the front's energy range.
+ */
+export function pickForRetraining(front: EvaluationRecord[], n: number): EvaluationRecord[] {
+  if (front.length <= n) return front;
+  const best = front.reduce((a, b) => (a.objectives[0] <= b.objectives[0] ? a : b));
+  const rest = front.filter((r) => r !== best).sort((a, b) => a.energyNj - b.energyNj);
+  const picks = [best];
+  for (let i = 0; i < n - 1; i++) {
+    picks.push(rest[Math.round((i * (rest.length - 1)) / Math.max(1, n - 2))]);
+  }
+  return [...new Set(picks)];
+}
+
+export async function retrainFront(
+  dir: RunDir,
+  config: EvolveConfig,
+  library: LibraryEntry[],
+  population: EvaluationRecord[],
+  trainer: FinalTrainer,
+  onDone?: (rec: FinalRecord) => void,
+): Promise<FinalRecord[]> {
+  const space = searchSpace(config);
+  const done = new Map((await dir.readFinal()).map((r) => [r.id, r]));
+  const picks = pickForRetraining(paretoSet(population), config.final.networks);
+  const exact = library[0];
+  const jobs = picks.map(async (rec): Promise<FinalRecord> => {
+    const have = done.get(rec.id);
+    if (have) return have;
+    const graph = decodeGenome(space, Int32Array.from(rec.genome), { name: rec.id }).graph;
+    const model = join("models", `${rec.id}.apxnet`);
+    const base = {
+      id: rec.id,
+      summary: rec.summary,
+      params: rec.params,
+      mults: rec.mults,
+      multipliers: rec.multipliers,
+      energyNj: rec.energyNj,
+      exactEnergyNj: (rec.mults * exact.energyPj) / 1000,
+      epochs: config.final.epochs,
+      trainImages: config.final.trainImages,
+      model,
+    };
+    let out: FinalRecord;
+    try {
+      const r = await trainer.retrain({
+        id: rec.id,
+        graph,
+        multipliers: rec.multipliers,
+        seed: deriveSeed(config.seed, hashString(rec.phenotype), 0xf1),
+        epochs: config.final.epochs,
+        trainImages: config.final.trainImages,
+        calibrationImages: config.candidate.calibrationImages,
+        meta: {
+          search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
+          multipliers: rec.multipliers,
+        },
+      });
+      await writeAtomic(dir.file(model), r.model);
+      out = { ...base, test: r.test, seconds: r.seconds };
+    } catch (e) {
+      out = {
+        ...base,
+        test: { float: NaN, exact8: NaN, approx8: NaN, images: 0 },
+        seconds: 0,
+        error: (e as Error).message,
+      };
+    }
+    await dir.appendFinal(out);
+    onDone?.(out);
+    return out;
+  });
+  return await Promise.all(jobs);
+}

@@ -1,0 +1,202 @@
+/**
+ * The human-facing outputs of a search run: the Pareto set as CSV and Markdown, and PNG
+ * charts (error vs energy, error vs parameters, hypervolume by generation). Every figure
+ * says how it was measured.
+ */
+import { join } from "node:path";
+import type { Checkpoint, EvaluationRecord, FinalRecord } from "./evolve_record.ts";
+import type { EvolveConfig } from "./evolve_config.ts";
+import { paretoFrontIndices } from "./nsga2/non_dominated_sort.ts";
+import { chartsAvailable, renderScatterPng, type ScatterSeries } from "../charts/render.ts";
+import { writeAtomic } from "./evolve_run_dir.ts";
+
+/** The feasible, non-dominated records of a population (by validation objectives). */
+export function paretoSet(population: EvaluationRecord[]): EvaluationRecord[] {
+  const ok = population.filter((r) => r.violation === 0 && !r.error && r.validation);
+  return paretoFrontIndices(ok.map((r) => r.objectives)).map((i) => ok[i])
+    .sort((a, b) => a.energyNj - b.energyNj);
+}
+
+const pct = (x: number | undefined) => (x === undefined ? "" : (100 * x).toFixed(2));
+const multiplierList = (m: Record<string, string>) => [...new Set(Object.values(m))].join(" ");
+
+export function paretoCsv(front: EvaluationRecord[], finals: FinalRecord[]): string {
+  const head = [
+    "id",
+    "params",
+    "mults",
+    "multipliers",
+    "energy_nJ",
+    "exact_energy_nJ",
+    "val_float_acc",
+    "val_exact8_acc",
+    "val_approx8_acc",
+    "test_float_acc",
+    "test_exact8_acc",
+    "test_approx8_acc",
+    "test_images",
+    "final_epochs",
+    "model",
+    "summary",
+  ];
+  const rows = front.map((r) => {
+    const f = finals.find((x) => x.id === r.id && !x.error);
+    return [
+      r.id,
+      r.params,
+      r.mults,
+      multiplierList(r.multipliers),
+      r.energyNj.toFixed(4),
+      f ? f.exactEnergyNj.toFixed(4) : "",
+      pct(r.validation?.float),
+      pct(r.validation?.exact8),
+      pct(r.validation?.approx8),
+      pct(f?.test.float),
+      pct(f?.test.exact8),
+      pct(f?.test.approx8),
+      f?.test.images ?? "",
+      f?.epochs ?? "",
+      f?.model ?? "",
+      JSON.stringify(r.summary),
+    ].join(",");
+  });
+  return [head.join(","), ...rows].join("\n") + "\n";
+}
+
+export function paretoMarkdown(
+  config: EvolveConfig,
+  front: EvaluationRecord[],
+  finals: FinalRecord[],
+  checkpoint: Checkpoint,
+  evaluations: number,
+): string {
+  const lines = [
+    `# Pareto set of run (preset ${config.preset}, seed ${config.seed})`,
+    "",
+    `${checkpoint.completed} generations, ${evaluations} evaluations. Validation accuracy: networks trained ` +
+    `${config.candidate.epochs} epoch(s) on ${config.candidate.trainImages} training images, measured on ` +
+    `${config.candidate.validationImages} validation images carved from the training set, in 8 bits through their ` +
+    `multiplier(s). Test accuracy: retrained ${config.final.epochs} epoch(s) on ${config.final.trainImages} training ` +
+    `images, measured on the CIFAR-10 test set. Energy: multiplications per inference x the model estimate of each ` +
+    `multiplier's energy (docs/multipliers.md).`,
+    "",
+    "| id | params | mults | multipliers | energy nJ | val approx8 % | test float % | test exact8 % | test approx8 % | energy vs exact |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of front) {
+    const f = finals.find((x) => x.id === r.id && !x.error);
+    const saving = f ? `${(100 * (1 - f.energyNj / f.exactEnergyNj)).toFixed(1)}% less` : "";
+    lines.push(
+      `| ${r.id} | ${r.params.toLocaleString("en")} | ${r.mults.toLocaleString("en")} | ${
+        multiplierList(r.multipliers)
+      } | ` +
+        `${r.energyNj.toFixed(3)} | ${pct(r.validation?.approx8)} | ${pct(f?.test.float)} | ${
+          pct(f?.test.exact8)
+        } | ` +
+        `${pct(f?.test.approx8)} | ${saving} |`,
+    );
+  }
+  lines.push(
+    "",
+    "Hypervolume of the feasible front (normalised objectives, reference 1.1) by generation:",
+    "",
+  );
+  lines.push(checkpoint.hypervolume.map((h, g) => `${g}: ${h.toFixed(4)}`).join(", "));
+  const failed = finals.filter((f) => f.error);
+  if (failed.length) {
+    lines.push(
+      "",
+      `Final retraining failed for: ${failed.map((f) => `${f.id} (${f.error})`).join("; ")}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Writes pareto.csv, pareto.md and the charts; returns the chart files written. */
+export async function writeReport(
+  dir: string,
+  config: EvolveConfig,
+  all: EvaluationRecord[],
+  population: EvaluationRecord[],
+  finals: FinalRecord[],
+  checkpoint: Checkpoint,
+): Promise<string[]> {
+  const front = paretoSet(population);
+  await writeAtomic(join(dir, "pareto.csv"), paretoCsv(front, finals));
+  await writeAtomic(
+    join(dir, "pareto.md"),
+    paretoMarkdown(config, front, finals, checkpoint, all.length),
+  );
+  const ready = await chartsAvailable();
+  if (ready !== true) return [];
+  const evaluated = all.filter((r) => r.validation && !r.error && r.violation === 0);
+  const err = (r: EvaluationRecord) => 100 * (1 - r.validation!.approx8);
+  const frontSet = new Set(front.map((r) => r.id));
+  const charts: [string, string, (r: EvaluationRecord) => number, boolean][] = [
+    [
+      "error_vs_energy.png",
+      "Energy of multiplications per inference (nJ, model estimate)",
+      (r) => r.energyNj,
+      true,
+    ],
+    ["error_vs_params.png", "Parameters", (r) => r.params, true],
+  ];
+  const written: string[] = [];
+  for (const [file, xLabel, x, xLog] of charts) {
+    const series: ScatterSeries[] = [
+      {
+        label: "evaluated candidates",
+        points: evaluated.filter((r) => !frontSet.has(r.id)).map((r) => ({ x: x(r), y: err(r) })),
+        color: "#bbbbbb",
+        radius: 3,
+      },
+      {
+        label: "Pareto set (validation)",
+        points: [...front].sort((a, b) => x(a) - x(b)).map((r) => ({ x: x(r), y: err(r) })),
+        color: "#1f77b4",
+        line: true,
+      },
+    ];
+    const tested = finals.filter((f) => !f.error);
+    if (tested.length) {
+      series.push({
+        label: "retrained (test set)",
+        points: tested.map((f) => ({ x: xOfFinal(f, file), y: 100 * (1 - f.test.approx8) })),
+        color: "#d62728",
+        radius: 5,
+      });
+    }
+    await Deno.writeFile(
+      join(dir, "charts", file),
+      await renderScatterPng({
+        title: `Error vs ${
+          file.includes("energy") ? "energy" : "parameters"
+        } (approximate 8-bit, seed ${config.seed})`,
+        xLabel,
+        yLabel: "Classification error (%)",
+        xLog,
+        series,
+      }),
+    );
+    written.push(join("charts", file));
+  }
+  await Deno.writeFile(
+    join(dir, "charts", "hypervolume.png"),
+    await renderScatterPng({
+      title: "Hypervolume of the feasible front by generation",
+      xLabel: "Generation",
+      yLabel: "Hypervolume (normalised objectives, reference 1.1)",
+      series: [{
+        label: "hypervolume",
+        points: checkpoint.hypervolume.map((y, x) => ({ x, y })),
+        line: true,
+      }],
+    }),
+  );
+  written.push(join("charts", "hypervolume.png"));
+  return written;
+}
+
+function xOfFinal(f: FinalRecord, file: string): number {
+  return file.includes("energy") ? f.energyNj : f.params;
+}
