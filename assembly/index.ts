@@ -10,5 +10,6 @@ export * from "./loss_f32";
 export * from "./sgd_f32";
 export * from "./qconv_u8";
 export * from "./qconv_dot";
+export * from "./qconv_rows";
 export * from "./qdense_u8";
 export * from "./qops_u8";

@@ -10,16 +10,25 @@
 // runs over kh rows of L = kw * c values, in chunks of 8 (lanes past L meet zero weights).
 // Each step of the micro-kernel loads 2 pixels' chunks and 4 channels' weights: 8 dot
 // products in 8 accumulators, 14 vector registers in all.
-import { hsum4, storeChannels4 } from "./qrequant";
+//
+// The weight zero-point term -zw[co] * sum_taps a, when no stream's f spans a, is not a stream
+// of its own: the per-pixel window sum is one extra dot product per chunk (against a packed
+// "ones" row that is 0 past kw*c), shared by all channels.
+import { Requant } from "./qrequant";
 
 /**
  * streams: ns pairs (u32 F, u32 G). F: int16 [n][hp][wp][c] plus 16 bytes of slack;
  * G: int16 [ceil(k/4)][kh][ceil(kw*c/8)][4][8]; bias: i32[ceil(k/4)*4]; scale: f32[same];
- * y: bytes [n][oh][ow][k] (or f32 when outF32).
+ * y: bytes [n][oh][ow][k] (or f32 when outF32). asumF: 0, or an int16 tensor of the input
+ * bytes (as F) whose window sums are multiplied by zw (i32[ceil(k/4)*4]) and subtracted;
+ * ones: int16 [kh][ceil(kw*c/8)][8], 1 on lanes below kw*c.
  */
 export function q8_conv2d_dot(
   streams: usize,
   ns: i32,
+  asumF: usize,
+  ones: usize,
+  zw: usize,
   bias: usize,
   scale: usize,
   y: usize,
@@ -57,6 +66,25 @@ export function q8_conv2d_dot(
         const two = ox + 1 < ow;
         const off0 = rowOff + <usize> ox * stepBytes;
         const off1 = two ? off0 + stepBytes : off0;
+        let sum0 = i32x4.splat(0), sum1 = i32x4.splat(0);
+        if (asumF != 0) {
+          let g = ones;
+          for (let ky = 0; ky < kh; ky++) {
+            let p0 = asumF + off0 + <usize> ky * rowBytes;
+            let p1 = asumF + off1 + <usize> ky * rowBytes;
+            const gEnd = g + (<usize> chunks << 4);
+            while (g < gEnd) {
+              const wv = v128.load(g);
+              sum0 = i32x4.add(sum0, i32x4.dot_i16x8_s(v128.load(p0), wv));
+              sum1 = i32x4.add(sum1, i32x4.dot_i16x8_s(v128.load(p1), wv));
+              p0 += 16;
+              p1 += 16;
+              g += 16;
+            }
+          }
+          sum0 = i32x4.splat(Dot.hsum(sum0));
+          sum1 = i32x4.splat(Dot.hsum(sum1));
+        }
         for (let cb = 0; cb < kb; cb++) {
           let c00 = i32x4.splat(0),
             c01 = i32x4.splat(0),
@@ -99,11 +127,18 @@ export function q8_conv2d_dot(
           const at = <usize> co << 2;
           const vb = v128.load(bias + at);
           const vs = v128.load(scale + at);
-          const r0 = i32x4.add(hsum4(c00, c01, c02, c03), vb);
-          storeChannels4(r0, vs, vz, vlo, out + <usize> co * outElem, count, isF32);
+          const vzw = asumF != 0 ? v128.load(zw + at) : i32x4.splat(0);
+          const r0 = i32x4.sub(
+            i32x4.add(Requant.hsum4(c00, c01, c02, c03), vb),
+            i32x4.mul(vzw, sum0),
+          );
+          Requant.store4(r0, vs, vz, vlo, out + <usize> co * outElem, count, isF32);
           if (two) {
-            const r1 = i32x4.add(hsum4(c10, c11, c12, c13), vb);
-            storeChannels4(r1, vs, vz, vlo, out + outPix + <usize> co * outElem, count, isF32);
+            const r1 = i32x4.sub(
+              i32x4.add(Requant.hsum4(c10, c11, c12, c13), vb),
+              i32x4.mul(vzw, sum1),
+            );
+            Requant.store4(r1, vs, vz, vlo, out + outPix + <usize> co * outElem, count, isF32);
           }
         }
         out += two ? outPix << 1 : outPix;
@@ -137,9 +172,9 @@ export function q8_pad_lut_i16(
   let src = x;
   let dst = y;
   for (let b = 0; b < n; b++) {
-    dst = fillI16(dst, border, <usize> (pt * wp * c));
+    dst = Dot.fill(dst, border, <usize> (pt * wp * c));
     for (let r = 0; r < h; r++) {
-      dst = fillI16(dst, border, <usize> (pl * c));
+      dst = Dot.fill(dst, border, <usize> (pl * c));
       if (lut == 0) {
         let i: usize = 0;
         for (; i + 8 <= rowIn; i += 8) {
@@ -153,17 +188,28 @@ export function q8_pad_lut_i16(
       }
       src += rowIn;
       dst += rowIn << 1;
-      dst = fillI16(dst, border, <usize> (pr * c));
+      dst = Dot.fill(dst, border, <usize> (pr * c));
     }
-    dst = fillI16(dst, border, <usize> (pb * wp * c));
+    dst = Dot.fill(dst, border, <usize> (pb * wp * c));
   }
   v128.store(dst, i32x4.splat(0));
 }
 
-function fillI16(dst: usize, value: i32, count: usize): usize {
-  const v = i16x8.splat(<i16> value);
-  let i: usize = 0;
-  for (; i + 8 <= count; i += 8) v128.store(dst + (i << 1), v);
-  for (; i < count; i++) store<i16>(dst + (i << 1), <i16> value);
-  return dst + (count << 1);
+class Dot {
+  /** The sum of the four lanes. */
+  @inline
+  static hsum(v: v128): i32 {
+    return i32x4.extract_lane(v, 0) + i32x4.extract_lane(v, 1) + i32x4.extract_lane(v, 2) +
+      i32x4.extract_lane(v, 3);
+  }
+
+  /** Writes `count` int16 copies of value from dst; returns the byte after them. */
+  @inline
+  static fill(dst: usize, value: i32, count: usize): usize {
+    const v = i16x8.splat(<i16> value);
+    let i: usize = 0;
+    for (; i + 8 <= count; i += 8) v128.store(dst + (i << 1), v);
+    for (; i < count; i++) store<i16>(dst + (i << 1), <i16> value);
+    return dst + (count << 1);
+  }
 }

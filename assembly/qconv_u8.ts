@@ -7,7 +7,7 @@
 // the table is all zeros (after a ReLU about half the bytes are 0); the list is then walked
 // once per block of 8 output channels with the 8 sums in registers, one 32-bit load giving
 // four weight bytes.
-import { requantByte } from "./qrequant";
+import { Requant } from "./qrequant";
 
 /**
  * y[p, co] = requant(sum_taps table[a * 256 + w] - zw[co] * sum_taps a + bias[co]).
@@ -92,14 +92,14 @@ export function q8_conv2d_table(
             s7 += <i32> load<u16>(row + ((q1 >> 23) & 0x1fe));
           }
           const m = min(8, k - co);
-          finish(s0, co, asum, zw, bias, scale, out, fz, flo, isF32);
-          if (m > 1) finish(s1, co + 1, asum, zw, bias, scale, out, fz, flo, isF32);
-          if (m > 2) finish(s2, co + 2, asum, zw, bias, scale, out, fz, flo, isF32);
-          if (m > 3) finish(s3, co + 3, asum, zw, bias, scale, out, fz, flo, isF32);
-          if (m > 4) finish(s4, co + 4, asum, zw, bias, scale, out, fz, flo, isF32);
-          if (m > 5) finish(s5, co + 5, asum, zw, bias, scale, out, fz, flo, isF32);
-          if (m > 6) finish(s6, co + 6, asum, zw, bias, scale, out, fz, flo, isF32);
-          if (m > 7) finish(s7, co + 7, asum, zw, bias, scale, out, fz, flo, isF32);
+          Table.finish(s0, co, asum, zw, bias, scale, out, fz, flo, isF32);
+          if (m > 1) Table.finish(s1, co + 1, asum, zw, bias, scale, out, fz, flo, isF32);
+          if (m > 2) Table.finish(s2, co + 2, asum, zw, bias, scale, out, fz, flo, isF32);
+          if (m > 3) Table.finish(s3, co + 3, asum, zw, bias, scale, out, fz, flo, isF32);
+          if (m > 4) Table.finish(s4, co + 4, asum, zw, bias, scale, out, fz, flo, isF32);
+          if (m > 5) Table.finish(s5, co + 5, asum, zw, bias, scale, out, fz, flo, isF32);
+          if (m > 6) Table.finish(s6, co + 6, asum, zw, bias, scale, out, fz, flo, isF32);
+          if (m > 7) Table.finish(s7, co + 7, asum, zw, bias, scale, out, fz, flo, isF32);
         }
         out += outPix;
       }
@@ -107,23 +107,27 @@ export function q8_conv2d_table(
   }
 }
 
-function finish(
-  s: i32,
-  co: i32,
-  asum: i32,
-  zw: usize,
-  bias: usize,
-  scale: usize,
-  out: usize,
-  zOut: f32,
-  lo: f32,
-  isF32: bool,
-): void {
-  const at = <usize> co << 2;
-  const acc = s - load<i32>(zw + at) * asum + load<i32>(bias + at);
-  const sc = load<f32>(scale + at);
-  if (isF32) store<f32>(out + at, <f32> acc * sc);
-  else store<u8>(out + <usize> co, <u8> requantByte(acc, sc, zOut, lo));
+class Table {
+  /** Adds the zero-point and bias terms to one channel's sum and stores its output. */
+  @inline
+  static finish(
+    s: i32,
+    co: i32,
+    asum: i32,
+    zw: usize,
+    bias: usize,
+    scale: usize,
+    out: usize,
+    zOut: f32,
+    lo: f32,
+    isF32: bool,
+  ): void {
+    const at = <usize> co << 2;
+    const acc = s - load<i32>(zw + at) * asum + load<i32>(bias + at);
+    const sc = load<f32>(scale + at);
+    if (isF32) store<f32>(out + at, <f32> acc * sc);
+    else store<u8>(out + <usize> co, <u8> Requant.byte(acc, sc, zOut, lo));
+  }
 }
 
 /**

@@ -53,6 +53,9 @@ export function q8_dense_table(
 export function q8_dense_dot(
   streams: usize,
   ns: i32,
+  asumF: usize,
+  ones: usize,
+  zw: usize,
   bias: usize,
   scale: usize,
   y: usize,
@@ -66,6 +69,9 @@ export function q8_dense_dot(
   q8_conv2d_dot(
     streams,
     ns,
+    asumF,
+    ones,
+    zw,
     bias,
     scale,
     y,

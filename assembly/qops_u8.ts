@@ -1,7 +1,7 @@
 // The other 8-bit operations of a quantised network: residual add, pooling, global average
 // pooling, per-channel tables (standalone batch norm or ReLU) and concatenation. They cost
 // little next to the convolutions, so they are plain loops. Semantics: src/quant/plan.ts.
-import { requantByte } from "./qrequant";
+import { Requant } from "./qrequant";
 
 /** y = requant(f32(a - za) * ka + f32(b - zb) * kb, zOut, lo) element-wise (len bytes). */
 export function q8_add(
@@ -18,12 +18,94 @@ export function q8_add(
 ): void {
   const fz = <f32> zOut;
   const flo = <f32> lo;
-  for (let i = 0; i < len; i++) {
+  const vza = i32x4.splat(za);
+  const vzb = i32x4.splat(zb);
+  const vka = f32x4.splat(ka);
+  const vkb = f32x4.splat(kb);
+  const vz = f32x4.splat(fz);
+  const vlo = f32x4.splat(flo);
+  let i = 0;
+  for (; i + 16 <= len; i += 16) {
+    const at = <usize> i;
+    const va = v128.load(a + at);
+    const vb = v128.load(b + at);
+    const aLo = i16x8.extend_low_i8x16_u(va);
+    const aHi = i16x8.extend_high_i8x16_u(va);
+    const bLo = i16x8.extend_low_i8x16_u(vb);
+    const bHi = i16x8.extend_high_i8x16_u(vb);
+    const r0 = Add.quarter(
+      i32x4.extend_low_i16x8_u(aLo),
+      i32x4.extend_low_i16x8_u(bLo),
+      vza,
+      vzb,
+      vka,
+      vkb,
+      vz,
+      vlo,
+    );
+    const r1 = Add.quarter(
+      i32x4.extend_high_i16x8_u(aLo),
+      i32x4.extend_high_i16x8_u(bLo),
+      vza,
+      vzb,
+      vka,
+      vkb,
+      vz,
+      vlo,
+    );
+    const r2 = Add.quarter(
+      i32x4.extend_low_i16x8_u(aHi),
+      i32x4.extend_low_i16x8_u(bHi),
+      vza,
+      vzb,
+      vka,
+      vkb,
+      vz,
+      vlo,
+    );
+    const r3 = Add.quarter(
+      i32x4.extend_high_i16x8_u(aHi),
+      i32x4.extend_high_i16x8_u(bHi),
+      vza,
+      vzb,
+      vka,
+      vkb,
+      vz,
+      vlo,
+    );
+    v128.store(
+      y + at,
+      i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_s(r0, r1), i16x8.narrow_i32x4_s(r2, r3)),
+    );
+  }
+  for (; i < len; i++) {
     const at = <usize> i;
     const va = <f32> (<i32> load<u8>(a + at) - za) * ka;
     const vb = <f32> (<i32> load<u8>(b + at) - zb) * kb;
-    const v = nearest<f32>(va + vb + fz);
-    store<u8>(y + at, <u8> <i32> min<f32>(max<f32>(v, flo), 255));
+    let v = nearest<f32>(va + vb + fz);
+    v = v < flo ? flo : v;
+    v = v > 255 ? 255 : v;
+    store<u8>(y + at, <u8> <i32> v);
+  }
+}
+
+class Add {
+  /** Four lanes of the residual sum, requantised. */
+  @inline
+  static quarter(
+    a: v128,
+    b: v128,
+    za: v128,
+    zb: v128,
+    ka: v128,
+    kb: v128,
+    zOut: v128,
+    lo: v128,
+  ): v128 {
+    const fa = f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(a, za)), ka);
+    const fb = f32x4.mul(f32x4.convert_i32x4_s(i32x4.sub(b, zb)), kb);
+    const v = f32x4.nearest(f32x4.add(f32x4.add(fa, fb), zOut));
+    return i32x4.trunc_sat_f32x4_s(f32x4.pmin(f32x4.pmax(v, lo), f32x4.splat(255)));
   }
 }
 
@@ -131,7 +213,7 @@ export function q8_gap(
     for (let ch = 0; ch < c; ch++) {
       let sum = -hw * zIn;
       for (let p = 0; p < hw; p++) sum += <i32> load<u8>(img + <usize> (p * c + ch));
-      store<u8>(y + <usize> (b * c + ch), <u8> requantByte(sum, k, fz, 0));
+      store<u8>(y + <usize> (b * c + ch), <u8> Requant.byte(sum, k, fz, 0));
     }
   }
 }

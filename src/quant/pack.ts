@@ -1,8 +1,11 @@
 /**
  * What the wasm kernels of one conv/dense step need, for each path (src/quant/qkernels.ts).
  *
- * Table path: the weight bytes with rows padded to a multiple of 8 channels, and the step's
- * per-channel constants.
+ * Table and rows paths: the weight bytes with rows padded to a multiple of 8 channels, and the
+ * step's per-channel constants. Taps whose byte is 0 can be skipped when table row 0 is zero.
+ * When it is not but M(a, w) >= M(0, w) everywhere (constant-compensated designs), the
+ * shifted table M'(a, w) = M(a, w) - M(0, w) (still uint16) has a zero row 0, and
+ * sum_taps M(0, w) moves into the bias: sum_taps M(a, w) = sum_{a != 0} M'(a, w) + sum_taps M(0, w).
  *
  * Dot path, from a decomposition M(a, b) = u(a) + v(b) + sum_j f_j(a) g_j(b): the step sums,
  * per tap, M(a, w) - zw[co] * a, so
@@ -11,8 +14,9 @@
  *
  * Each term j is a stream (F = f_j of the input, G = g_j of the weights). When a is an integer
  * combination sum_j mu_j f_j(a) of the streams' f, the part linear in a folds into them
- * (G_j gets -zw[co] * mu_j added), else it becomes a stream of its own with F = a; u likewise
- * folds into the streams or gets its own (G = 1). sum_taps v(w) is a per-channel constant. Padding lanes carry
+ * (G_j gets -zw[co] * mu_j added); else the kernel subtracts zw[co] * (window sum of a), one
+ * extra dot product per pixel shared by all channels. u folds into the streams likewise or
+ * gets a stream of its own (G = 1). sum_taps v(w) is a per-channel constant. Padding lanes carry
  * G = 0. Streams with equal f share one F tensor.
  */
 import type { TableDecomposition } from "./decompose.ts";
@@ -23,6 +27,29 @@ export interface TableLayerData {
   /** Bytes [taps][kp], kp = k rounded up to 8. */
   weights: Uint8Array;
   skipZero: boolean;
+  /** The step's bias plus sum_taps M(0, w) when the table is shifted. */
+  bias: Int32Array;
+}
+
+/** A table as the table and rows kernels use it: shifted (see above) when that allows
+ * skipping zero bytes. */
+export interface KernelTable {
+  table: Uint16Array;
+  /** M(0, w), subtracted from every row; null when not shifted. */
+  shift: Uint16Array | null;
+  skipZero: boolean;
+}
+
+export function kernelTable(table: Uint16Array): KernelTable {
+  const row0 = table.subarray(0, 256);
+  if (row0.every((x) => x === 0)) return { table, shift: null, skipZero: true };
+  for (let a = 1; a < 256; a++) {
+    for (let b = 0; b < 256; b++) {
+      if (table[a * 256 + b] < row0[b]) return { table, shift: null, skipZero: false };
+    }
+  }
+  const shifted = Uint16Array.from(table, (v, i) => v - row0[i & 255]);
+  return { table: shifted, shift: row0.slice(), skipZero: true };
 }
 
 export interface DotStream {
@@ -38,11 +65,16 @@ export interface DotLayerData {
   /** Per channel, padded to a multiple of 4. */
   bias: Int32Array;
   scale: Float32Array;
+  /** Subtract zw[co] * window sum of the input bytes (see above). */
+  asum: boolean;
+  zw: Int32Array;
+  /** int16 [kh][ceil(kw*c/8)][8]: 1 on lanes below kw*c. */
+  ones: Int16Array;
 }
 
 export const round8 = (x: number) => Math.ceil(x / 8) * 8;
 
-export function packTableLayer(step: QConvStep, table: Uint16Array): TableLayerData {
+export function packTableLayer(step: QConvStep, kt: KernelTable): TableLayerData {
   const { k } = step;
   const kp = round8(k);
   const taps = step.weights.length / k;
@@ -50,9 +82,11 @@ export function packTableLayer(step: QConvStep, table: Uint16Array): TableLayerD
   for (let t = 0; t < taps; t++) {
     weights.set(step.weights.subarray(t * k, (t + 1) * k), t * kp);
   }
-  let rowZero = true;
-  for (let b = 0; b < 256; b++) if (table[b] !== 0) rowZero = false;
-  return { kind: "table", weights, skipZero: rowZero };
+  const bias = step.bias.slice();
+  if (kt.shift) {
+    for (let i = 0; i < step.weights.length; i++) bias[i % k] += kt.shift[step.weights[i]];
+  }
+  return { kind: "table", weights, skipZero: kt.skipZero, bias };
 }
 
 /** The dot-path data of a step, or null when it needs more than maxStreams streams or a
@@ -84,10 +118,15 @@ export function packDotLayer(
       });
       return;
     }
+    if (target === identity) {
+      asum = true;
+      return;
+    }
     const extra = new Int32Array(k);
     for (let co = 0; co < k; co++) extra[co] = coeff(co);
-    streams.push({ f: target === identity ? null : target, g: () => 0, extra });
+    streams.push({ f: target, g: () => 0, extra });
   };
+  let asum = false;
   fold(identity, (co) => -step.weightZero[co]);
   fold(u, () => 1);
   if (streams.length > maxStreams) return null;
@@ -117,7 +156,11 @@ export function packDotLayer(
     bias[co] = (step.bias[co] + vs) | 0; // wrapping, as the kernel's int32 sum
     scale[co] = step.scale[co];
   }
-  return { kind: "dot", streams: out, bias, scale };
+  const zw = new Int32Array(kb * 4);
+  zw.set(step.weightZero);
+  const ones = new Int16Array(kh * chunks * 8);
+  for (let ky = 0; ky < kh; ky++) ones.fill(1, ky * chunks * 8, ky * chunks * 8 + kw * c);
+  return { kind: "dot", streams: out, bias, scale, asum, zw, ones };
 }
 
 /**

@@ -46,12 +46,16 @@ export interface QKernels {
    * Dot-product path. streams: ns pairs of u32 (F, G): F int16 [n][hp][wp][c] (+16 bytes of
    * slack, from q8_pad_lut_i16), G int16 [ceil(k/4)][kh][ceil(kw*c/8)][4][8] (lane l of chunk
    * j of row ky of channel co = G(ky, kx, ci, co) with j*8 + l = kx*c + ci, 0 past kw*c).
-   * acc = bias[co] + sum_streams sum_taps F * G (wrapping int32); bias, scale padded to a
-   * multiple of 4 channels. Output as q8_conv2d_table.
+   * acc = bias[co] + sum_streams sum_taps F * G - zw[co] * sum_taps asumF (wrapping int32);
+   * asumF: 0 or an int16 input of the plain bytes; ones: int16 [kh][ceil(kw*c/8)][8], 1 below
+   * kw*c; bias, scale, zw padded to a multiple of 4 channels. Output as q8_conv2d_table.
    */
   q8_conv2d_dot(
     streams: number,
     ns: number,
+    asumF: number,
+    ones: number,
+    zw: number,
     bias: number,
     scale: number,
     y: number,
@@ -70,6 +74,37 @@ export interface QKernels {
     lo: number,
     outF32: number,
   ): void;
+  /**
+   * Gathered-rows path: rows uint16 [kh*kw*c][256][kp] with rows[t][a][co] =
+   * table[a*256 + w[t,co]] (from q8_gather_rows); zw, bias, scale padded to kp entries;
+   * scratch: 8 * kh * kw * c bytes. Same sums and output as q8_conv2d_table.
+   */
+  q8_conv2d_rows(
+    x: number,
+    rows: number,
+    zw: number,
+    bias: number,
+    scale: number,
+    y: number,
+    scratch: number,
+    n: number,
+    hp: number,
+    wp: number,
+    c: number,
+    k: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    oh: number,
+    ow: number,
+    zOut: number,
+    lo: number,
+    outF32: number,
+    skipZero: number,
+  ): void;
+  /** rows[t][a][co] = table[a*256 + w[t*k + co]] (0 for k <= co < kp); w bytes [taps][k]. */
+  q8_gather_rows(table: number, w: number, rows: number, taps: number, k: number): void;
   /** q8_conv2d_table of a 1 x n image with inF channels and a 1x1 kernel. */
   q8_dense_table(
     x: number,
@@ -92,6 +127,9 @@ export interface QKernels {
   q8_dense_dot(
     streams: number,
     ns: number,
+    asumF: number,
+    ones: number,
+    zw: number,
     bias: number,
     scale: number,
     y: number,

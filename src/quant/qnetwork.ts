@@ -1,22 +1,35 @@
 /**
  * Runs a quantised plan on one engine instance: places every tensor, table and packed weight
  * in the engine's memory once, then calls the 8-bit kernels step by step. Each conv/dense
- * step takes the dot-product path when its multiplier's table decomposes into few enough
- * streams (see pack.ts), else the table path; both give the same bits.
+ * step takes one of three paths, all giving the same bits:
+ * - "dot": exact int16 dot products, when the multiplier's table decomposes into few enough
+ *   streams (pack.ts); the fastest.
+ * - "rows": the table pre-gathered by the layer's weights (one 16-byte load per tap and 8
+ *   channels); works for any table; costs 512 bytes of memory per weight.
+ * - "table": one scalar look-up per product; the baseline.
  */
 import type { Engine } from "../engine/wasm.ts";
 import { type MultiplierAssignment, multiplierOf, prepareAssignment } from "./assignment.ts";
 import { encodeImages, inputTable } from "./input.ts";
-import { type DotLayerData, packDotLayer, packTableLayer, type TableLayerData } from "./pack.ts";
+import {
+  type DotLayerData,
+  type KernelTable,
+  kernelTable,
+  packDotLayer,
+  packTableLayer,
+  round8,
+  type TableLayerData,
+} from "./pack.ts";
 import type { QConvStep, QPlan, QStep } from "./plan.ts";
 import { type QKernels, quantKernels } from "./qkernels.ts";
 
-export type PathChoice = "auto" | "table" | "dot";
+export type PathChoice = "auto" | "table" | "rows" | "dot";
 
 export interface QuantizedNetworkOptions {
   /** Samples per forward pass (buffers are sized for it). */
   batch: number;
-  /** "auto": dot path where possible; "table": always tables; "dot": fail where impossible. */
+  /** "auto": dot path where possible, else rows; "table", "rows": always that path;
+   * "dot": fail where impossible. */
   path?: PathChoice;
   /** Most dot-product streams a layer may take before it falls back to the table. */
   maxStreams?: number;
@@ -26,7 +39,7 @@ export interface QuantizedNetworkOptions {
 export interface LayerRun {
   node: string;
   multiplier: string;
-  path: "table" | "dot";
+  path: "table" | "rows" | "dot";
   /** Dot path: number of int16 streams (1 for the exact multiplier). */
   streams: number;
 }
@@ -39,7 +52,11 @@ interface ConvPlacement {
   luts: number[];
   /** Stream descriptors (dot) */
   desc: number;
+  /** Dot path: the int16 input whose window sums meet zw (0: none), and the ones row. */
+  asumF: number;
+  ones: number;
   table: number;
+  rows: number;
   weights: number;
   zw: number;
   bias: number;
@@ -51,7 +68,7 @@ interface ConvPlacement {
 }
 
 /** The default limit of dot streams: beyond it the table path is faster (bench/quant_bench). */
-export const DEFAULT_MAX_STREAMS = 6;
+export const DEFAULT_MAX_STREAMS = 3;
 
 export class QuantizedNetwork {
   readonly k: QKernels;
@@ -88,15 +105,17 @@ export class QuantizedNetwork {
       this.buffers.set(s.output, arena.alloc(batch * size(s.output) * (floatOut ? 4 : 1)));
     }
 
-    const tables = new Map<string, number>();
+    const tables = new Map<string, { at: number; kt: KernelTable }>();
     const tableAt = (name: string) => {
-      let p = tables.get(name);
-      if (p === undefined) {
-        p = arena.alloc(131072);
-        new Uint16Array(engine.kernels.memory.buffer, p, 65536).set(assignment.tables[name]);
-        tables.set(name, p);
+      let t = tables.get(name);
+      if (t === undefined) {
+        const kt = kernelTable(assignment.tables[name]);
+        const at = arena.alloc(131072);
+        new Uint16Array(engine.kernels.memory.buffer, at, 65536).set(kt.table);
+        t = { at, kt };
+        tables.set(name, t);
       }
-      return p;
+      return t;
     };
     let scratchBytes = 16;
     const putI16 = (a: Int16Array) => {
@@ -119,7 +138,7 @@ export class QuantizedNetwork {
       if (!table) throw new Error(`No product table for multiplier '${name}' (layer '${s.node}')`);
       const dec = assignment.decompositions[name];
       let dot: DotLayerData | null = null;
-      if (path !== "table" && dec) dot = packDotLayer(s, dec, maxStreams);
+      if ((path === "auto" || path === "dot") && dec) dot = packDotLayer(s, dec, maxStreams);
       if (path === "dot" && !dot) {
         throw new Error(
           `Layer '${s.node}': multiplier '${name}' has no dot-product form within ${maxStreams} streams`,
@@ -132,11 +151,19 @@ export class QuantizedNetwork {
       const paddedElems = s.dense ? batch * s.c : batch * hp * wp * s.c;
       const place: ConvPlacement = {
         step: s,
-        run: { node: s.node, multiplier: name, path: dot ? "dot" : "table", streams: 0 },
+        run: {
+          node: s.node,
+          multiplier: name,
+          path: dot ? "dot" : path === "table" ? "table" : "rows",
+          streams: 0,
+        },
         padded: [],
         luts: [],
         desc: 0,
+        asumF: 0,
+        ones: 0,
         table: 0,
+        rows: 0,
         weights: 0,
         zw: 0,
         bias: 0,
@@ -150,30 +177,46 @@ export class QuantizedNetwork {
         place.run.streams = dot.streams.length;
         // One int16 input per distinct f; streams point at theirs.
         const fKeys: (Int16Array | null)[] = [];
-        const desc: number[] = [];
-        for (const st of dot.streams) {
-          let i = fKeys.findIndex((f) => sameLut(f, st.lut));
+        const input = (lut: Int16Array | null) => {
+          let i = fKeys.findIndex((f) => sameLut(f, lut));
           if (i < 0) {
             i = fKeys.length;
-            fKeys.push(st.lut);
+            fKeys.push(lut);
             place.padded.push(arena.alloc(paddedElems * 2 + 16));
-            place.luts.push(st.lut ? putI16(st.lut) : 0);
+            place.luts.push(lut ? putI16(lut) : 0);
           }
-          desc.push(place.padded[i], putI16(st.weights));
-        }
+          return place.padded[i];
+        };
+        const desc: number[] = [];
+        for (const st of dot.streams) desc.push(input(st.lut), putI16(st.weights));
         place.desc = arena.putI32(desc);
         place.bias = arena.putI32(dot.bias);
         place.scale = arena.putF32(dot.scale);
+        if (dot.asum) {
+          place.asumF = input(null);
+          place.ones = putI16(dot.ones);
+          place.zw = arena.putI32(dot.zw);
+        }
       } else {
-        const t: TableLayerData = packTableLayer(s, table);
-        place.table = tableAt(name);
-        place.weights = putU8(t.weights);
+        const kt = tableAt(name);
+        const t: TableLayerData = packTableLayer(s, kt.kt);
+        const kp = round8(s.k);
+        place.table = kt.at;
         place.skipZero = t.skipZero;
-        place.zw = arena.putI32(s.weightZero);
-        place.bias = arena.putI32(s.bias);
-        place.scale = arena.putF32(s.scale);
+        place.zw = arena.putI32(padTo(s.weightZero, kp));
+        place.bias = arena.putI32(padTo(t.bias, kp));
+        place.scale = arena.putF32(padTo(s.scale, kp));
         if (needsPad) place.padded.push(arena.alloc(paddedElems));
         scratchBytes = Math.max(scratchBytes, 12 * s.kh * s.kw * s.c);
+        if (place.run.path === "table") {
+          place.weights = putU8(t.weights);
+        } else {
+          const taps = s.kh * s.kw * s.c;
+          place.rows = arena.alloc(taps * 256 * kp * 2);
+          const mark = arena.mark(); // the weight bytes are needed only while gathering
+          this.k.q8_gather_rows(place.table, putU8(s.weights), place.rows, taps, s.k);
+          arena.release(mark);
+        }
       }
       this.layers.push(place.run);
       this.#convs.set(s, place);
@@ -275,11 +318,29 @@ export class QuantizedNetwork {
       }
       const ns = p.run.streams;
       if (s.dense) {
-        k.q8_dense_dot(p.desc, ns, p.bias, p.scale, y, n, s.c, s.k, s.zOut, s.lo, out32);
+        k.q8_dense_dot(
+          p.desc,
+          ns,
+          p.asumF,
+          p.ones,
+          p.zw,
+          p.bias,
+          p.scale,
+          y,
+          n,
+          s.c,
+          s.k,
+          s.zOut,
+          s.lo,
+          out32,
+        );
       } else {
         k.q8_conv2d_dot(
           p.desc,
           ns,
+          p.asumF,
+          p.ones,
+          p.zw,
           p.bias,
           p.scale,
           y,
@@ -302,6 +363,39 @@ export class QuantizedNetwork {
       return;
     }
     const skip = p.skipZero ? 1 : 0;
+    if (p.run.path === "rows") {
+      let src = x, hp = p.hp, wp = p.wp, nImg = n;
+      if (s.dense) [hp, wp, nImg] = [1, n, 1];
+      else if (p.needsPad) {
+        src = p.padded[0];
+        k.q8_pad(x, src, n, s.h, s.w, s.c, pt, pl, pb, pr, zIn);
+      }
+      k.q8_conv2d_rows(
+        src,
+        p.rows,
+        p.zw,
+        p.bias,
+        p.scale,
+        y,
+        this.#scratch,
+        nImg,
+        hp,
+        wp,
+        s.c,
+        s.k,
+        s.kh,
+        s.kw,
+        s.sh,
+        s.sw,
+        s.dense ? 1 : s.oh,
+        s.dense ? n : s.ow,
+        s.zOut,
+        s.lo,
+        out32,
+        skip,
+      );
+      return;
+    }
     if (s.dense) {
       k.q8_dense_table(
         x,
@@ -374,6 +468,12 @@ export class QuantizedNetwork {
       throw new Error(`Quantised network: batch of ${n} samples, expected 1..${this.opts.batch}`);
     }
   }
+}
+
+function padTo<T extends Int32Array | Float32Array>(a: T, len: number): T {
+  const out = new (a.constructor as { new (n: number): T })(len);
+  out.set(a);
+  return out;
 }
 
 function sameLut(a: Int16Array | null, b: Int16Array | null): boolean {

@@ -67,6 +67,12 @@ function build(f: (a: number, b: number) => number): Uint16Array {
   return t;
 }
 
+/** The table with row 0 set to zeros (so zero activations are skipped). */
+function zeroRow0(t: Uint16Array): Uint16Array {
+  t.fill(0, 0, 256);
+  return t;
+}
+
 const TABLES: { name: string; table: Uint16Array; dot: boolean }[] = [
   { name: "exact", table: exactTable(), dot: true },
   { name: "truncated 5", table: truncatedTable(5), dot: true },
@@ -79,13 +85,14 @@ const TABLES: { name: string; table: Uint16Array; dot: boolean }[] = [
     table: build((a, b) => (a & 0xf0) * b + ((a * a) >> 9)),
     dot: true,
   },
-  { name: "random errors (table path only)", table: randomErrorTable(5, 40), dot: false },
+  { name: "random errors (no dot path)", table: randomErrorTable(5, 40), dot: false },
+  { name: "random errors, zero row 0", table: zeroRow0(randomErrorTable(6, 40)), dot: false },
 ];
 
 const engine = await loadEngine();
 
 for (const { name, table, dot } of TABLES) {
-  Deno.test(`conv kernels, ${name}: table path${dot ? " and dot path" : ""} equal the reference`, () => {
+  Deno.test(`conv kernels, ${name}: table, rows${dot ? " and dot paths" : " paths"} equal the reference`, () => {
     const rng = new Rng(name.length * 7 + 1);
     for (const g of GEOMETRIES) {
       for (const relu of [false, true]) {
@@ -95,11 +102,13 @@ for (const { name, table, dot } of TABLES) {
         const x = randomBytes(rng, g.n * g.h * g.w * g.c, relu ? 0.5 : 0);
         const expected = referenceConv(step, x, g.n, zIn, table);
         const what = `${name}, ${label(g)}, relu ${relu}, zIn ${zIn}`;
-        const viaTable = runConvStep(engine, step, x, g.n, zIn, table, "table");
-        assert.equal(viaTable.path, "table");
-        assertSame(viaTable.out, expected, `${what}, table path`);
+        for (const path of ["table", "rows"] as const) {
+          const r = runConvStep(engine, step, x, g.n, zIn, table, path);
+          assert.equal(r.path, path);
+          assertSame(r.out, expected, `${what}, ${path} path`);
+        }
         const auto = runConvStep(engine, step, x, g.n, zIn, table, "auto");
-        assert.equal(auto.path, dot ? "dot" : "table", `${what}: path chosen`);
+        assert.equal(auto.path, dot ? "dot" : "rows", `${what}: path chosen`);
         assertSame(auto.out, expected, `${what}, ${auto.path} path (${auto.streams} streams)`);
       }
     }
@@ -114,7 +123,7 @@ Deno.test("with the exact table, both paths reproduce plain integer arithmetic b
     const zIn = rng.int(256);
     const x = randomBytes(rng, g.n * g.h * g.w * g.c);
     const expected = integerConv(step, x, g.n, zIn);
-    for (const path of ["table", "dot"] as const) {
+    for (const path of ["table", "rows", "dot"] as const) {
       const r = runConvStep(engine, step, x, g.n, zIn, table, path);
       assertSame(r.out, expected, `${label(g)}, ${path} path vs integer arithmetic`);
       if (path === "dot") assert.equal(r.streams, 1, `${label(g)}: exact needs one stream`);
@@ -122,7 +131,7 @@ Deno.test("with the exact table, both paths reproduce plain integer arithmetic b
   }
 });
 
-Deno.test("a layer whose table needs more streams than allowed takes the table path", () => {
+Deno.test("a layer whose table needs more streams than allowed takes the rows path", () => {
   const g = GEOMETRIES[1];
   const rng = new Rng(3);
   const step = randomConvStep(rng, g, false);
@@ -130,8 +139,8 @@ Deno.test("a layer whose table needs more streams than allowed takes the table p
   const table = truncatedTable(5); // rank 6
   const wide = runConvStep(engine, step, x, g.n, 0, table, "auto", 6);
   const narrow = runConvStep(engine, step, x, g.n, 0, table, "auto", 5);
-  assert.deepEqual([wide.path, wide.streams, narrow.path], ["dot", 6, "table"]);
-  assertSame(narrow.out, wide.out, "table path vs 6-stream dot path");
+  assert.deepEqual([wide.path, wide.streams, narrow.path], ["dot", 6, "rows"]);
+  assertSame(narrow.out, wide.out, "rows path vs 6-stream dot path");
 });
 
 Deno.test("the dot path refuses a table it cannot decompose, naming the layer", () => {
