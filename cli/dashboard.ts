@@ -1,0 +1,86 @@
+/**
+ * Serves a live dashboard of a search run directory on localhost: the Pareto front, the
+ * hypervolume by generation and the evaluation log, updated while the search runs.
+ *
+ * @example
+ * ```sh
+ * deno task dashboard runs/default-1 [--port 8787] [--host 127.0.0.1]
+ * # = deno run --allow-read --allow-net=127.0.0.1 cli/dashboard.ts runs/default-1
+ * ```
+ */
+import { parseArgs } from "node:util";
+import { helpText, intFlag, UsageError } from "../src/cli/args.ts";
+import { startDashboard } from "../src/dashboard/server.ts";
+
+const USAGE = "Usage: deno task dashboard RUN_DIR [--port 8787] [--host 127.0.0.1]";
+const FLAGS = {
+  port: { type: "string", default: "8787", help: "port to listen on; 0 picks a free one" },
+  host: {
+    type: "string",
+    default: "127.0.0.1",
+    help: "address to listen on (the task allows 127.0.0.1 only)",
+  },
+} as const;
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string", default: "8787" },
+        host: { type: "string", default: "127.0.0.1" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${helpText(USAGE, FLAGS)}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(helpText(USAGE, FLAGS));
+    return;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `expected one run directory, found ${positionals.length}\n\n${helpText(USAGE, FLAGS)}`,
+    );
+  }
+  const port = intFlag("port", values.port, 0);
+  if (port > 65535) throw new UsageError(`--port expects a port number <= 65535, found ${port}`);
+  let running;
+  try {
+    running = await startDashboard({ run: positionals[0], port, hostname: values.host });
+  } catch (e) {
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new Error(`port ${port} is in use: pick another with --port, or --port 0`);
+    }
+    if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
+      throw new Error(
+        `${(e as Error).message}\n(listening on ${values.host} needs --allow-net=${values.host})`,
+      );
+    }
+    throw e;
+  }
+  const s = running.state.summary();
+  console.log(
+    `Dashboard of ${s.path} (${s.evaluations} evaluations, ${s.phase}): ${running.url}`,
+  );
+  console.log("Ctrl+C stops it.");
+  const stop = () => {
+    Deno.removeSignalListener("SIGINT", stop);
+    void running.close().then(() => Deno.exit(0));
+  };
+  Deno.addSignalListener("SIGINT", stop);
+}
+
+// Like runMain in src/cli/args.ts, without reading the environment: the task grants only
+// read and network access.
+try {
+  await main(Deno.args);
+} catch (e) {
+  console.error(`error: ${(e as Error).message}`);
+  Deno.exit(e instanceof UsageError ? 2 : 1);
+}

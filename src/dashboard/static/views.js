@@ -1,0 +1,320 @@
+// @ts-check
+/**
+ * The page's parts as HTML/SVG markup built from the store: the two Pareto charts, the
+ * hypervolume chart, the log table, the retrained networks, the details of one network and
+ * the run status. Pure: the page puts the markup in place, the Deno tests read it.
+ *
+ * @typedef {import("./store.js").Store} Store
+ * @typedef {import("./svg_chart.js").Point} Point
+ * @typedef {import("./svg_chart.js").ChartSpec} ChartSpec
+ * @typedef {import("../../search/evolve_record.ts").EvaluationRecord} EvaluationRecord
+ * @typedef {import("../../search/evolve_record.ts").FinalRecord} FinalRecord
+ * @typedef {import("../run_state.ts").RunSummary} RunSummary
+ */
+import {
+  captions,
+  configFacts,
+  escapeHtml,
+  fmtAcc,
+  fmtDuration,
+  fmtEnergy,
+  fmtInt,
+  multiplierCounts,
+  multiplierText,
+  recordStatus,
+  statusFacts,
+  testError,
+  validationError,
+} from "./figures.js";
+import { chartSvg } from "./svg_chart.js";
+
+/** @typedef {"energy" | "params"} Axis */
+
+/** @type {Record<Axis, {label: string, of: (r: {energyNj: number, params: number}) => number}>} */
+export const AXES = {
+  energy: {
+    label: "Energy of the multiplications per inference (nJ, model estimate, log scale)",
+    of: (r) => r.energyNj,
+  },
+  params: { label: "Parameters (log scale)", of: (r) => r.params },
+};
+
+/**
+ * The scatter of validation error against energy or parameters: grey candidates, blue
+ * front, red retrained networks at their test error.
+ * @param {Store} store @param {Axis} axis
+ * @returns {ChartSpec}
+ */
+export function paretoChartSpec(store, axis) {
+  const x = AXES[axis].of;
+  /** @type {Point[]} */
+  const grey = [], front = [];
+  for (const r of store.records) {
+    const y = validationError(r);
+    if (y === null) continue;
+    const p = { x: x(r), y, id: r.id };
+    if (store.front.has(r.id)) {
+      front.push({ ...p, title: `${r.id}: ${y.toFixed(2)}% validation error` });
+    } else grey.push(p);
+  }
+  // A network of the front appears once, even when repeated networks share its place.
+  /** @type {Point[]} */
+  const finals = [];
+  for (const f of store.finals) {
+    const y = testError(f);
+    if (y === null) continue;
+    finals.push({
+      x: x(f),
+      y,
+      id: f.id,
+      label: `test acc. ${(100 - y).toFixed(1)}%`,
+      title: `${f.id} retrained: ${(100 - y).toFixed(2)}% test accuracy`,
+    });
+  }
+  front.sort((a, b) => a.x - b.x);
+  return {
+    xLabel: AXES[axis].label,
+    yLabel: "Validation error, approx. 8-bit (%)",
+    xLog: true,
+    layers: [
+      { name: "candidates", points: grey, r: 2.6 },
+      { name: "front", points: front, r: 4.5, focusable: true },
+      { name: "final", points: finals, shape: "diamond", r: 6.5, focusable: true },
+    ],
+    empty: "no candidate measured yet",
+  };
+}
+
+/** Hypervolume after each completed generation. @param {RunSummary} s @returns {ChartSpec} */
+export function hypervolumeChartSpec(s) {
+  const hv = s.checkpoint?.hypervolume ?? [];
+  const points = hv.map((y, g) => ({ x: g, y, title: `generation ${g}: ${y.toFixed(4)}` }));
+  const top = Math.max(0, ...hv);
+  return {
+    height: 260,
+    xLabel: "Generation",
+    yLabel: "Hypervolume",
+    xDomain: [0, Math.max(1, s.config.generations)],
+    yDomain: [0, top > 0 ? top * 1.1 : 1],
+    xIntegers: true,
+    layers: [{ name: "hypervolume", points, r: 3, line: true }],
+    empty: "no generation completed yet",
+  };
+}
+
+/** @param {Store} store @param {Axis} axis */
+export function paretoChartSvg(store, axis) {
+  return chartSvg(paretoChartSpec(store, axis));
+}
+
+/** @param {RunSummary} s */
+export function hypervolumeChartSvg(s) {
+  return chartSvg(hypervolumeChartSpec(s));
+}
+
+/** @param {number | undefined} x */
+const pct = (x) => (x === undefined ? "–" : (100 * x).toFixed(2));
+
+/**
+ * The log's rows, newest first; failed candidates show their error.
+ * @param {Store} store
+ */
+export function logRowsHtml(store) {
+  const rows = [];
+  for (let i = store.records.length - 1; i >= 0; i--) {
+    const r = store.records[i];
+    const status = recordStatus(r);
+    const err = validationError(r);
+    const badges = (store.front.has(r.id) ? ` <span class="badge front">front</span>` : "") +
+      (store.finalById.has(r.id) ? ` <span class="badge final">retrained</span>` : "");
+    const seconds = r.seconds ? fmtDuration(r.seconds.train + r.seconds.evaluate) : "–";
+    rows.push(
+      `<tr class="${status.kind}${store.selected === r.id ? " selected" : ""}" data-id="${
+        escapeHtml(r.id)
+      }">` +
+        `<td class="num">${i + 1}</td><td>${escapeHtml(r.id)}${badges}</td>` +
+        `<td class="num">${r.generation}</td>` +
+        `<td class="num">${err === null ? "–" : err.toFixed(2)}</td>` +
+        `<td class="num">${pct(r.validation?.float)}</td>` +
+        `<td class="num">${pct(r.validation?.exact8)}</td>` +
+        `<td class="num">${pct(r.validation?.approx8)}</td>` +
+        `<td class="num">${fmtInt(r.params)}</td><td class="num">${fmtInt(r.mults)}</td>` +
+        `<td class="num">${fmtEnergy(r.energyNj)}</td>` +
+        `<td>${escapeHtml(multiplierText(r.multipliers))}</td>` +
+        `<td class="num">${seconds}</td>` +
+        `<td class="num">${r.worker ?? "–"}</td>` +
+        `<td class="status">${escapeHtml(status.text)}</td></tr>`,
+    );
+  }
+  return rows.join("");
+}
+
+/** The retrained networks' rows. @param {Store} store */
+export function finalRowsHtml(store) {
+  return store.finals.map((f) => {
+    if (f.error) {
+      return `<tr class="failed" data-id="${escapeHtml(f.id)}"><td>${escapeHtml(f.id)}</td>` +
+        `<td colspan="7" class="status">retraining failed: ${escapeHtml(f.error)}</td></tr>`;
+    }
+    const saving = f.exactEnergyNj > 0
+      ? `${(100 * (1 - f.energyNj / f.exactEnergyNj)).toFixed(1)}%`
+      : "–";
+    return `<tr data-id="${escapeHtml(f.id)}"><td>${escapeHtml(f.id)}</td>` +
+      `<td class="num">${fmtAcc(f.test.float)}</td><td class="num">${fmtAcc(f.test.exact8)}</td>` +
+      `<td class="num">${fmtAcc(f.test.approx8)}</td><td class="num">${
+        fmtInt(f.test.images)
+      }</td>` +
+      `<td class="num">${fmtEnergy(f.energyNj)}</td><td class="num">${saving}</td>` +
+      `<td>${escapeHtml(multiplierText(f.multipliers))}</td></tr>`;
+  }).join("");
+}
+
+/** One line per hover. @param {Store} store @param {string} id */
+export function tooltipHtml(store, id) {
+  const r = store.byId.get(id);
+  const f = store.finalById.get(id);
+  if (!r && !f) return "";
+  const base = r ?? f;
+  const lines = [
+    `<b>${escapeHtml(id)}</b>${store.front.has(id) ? " · on the front" : ""}`,
+    r && validationError(r) !== null
+      ? `validation error ${validationError(r)?.toFixed(2)}% (approx. 8-bit)`
+      : "",
+    f ? `test accuracy ${fmtAcc(f.test.approx8)} (approx. 8-bit, retrained)` : "",
+    `${fmtEnergy(base?.energyNj ?? NaN)} · ${fmtInt(base?.params ?? 0)} parameters`,
+    escapeHtml(multiplierText(base?.multipliers ?? {})),
+  ];
+  return lines.filter(Boolean).join("<br>");
+}
+
+/**
+ * Every figure of one network: what it is, how big, how costly, how accurate, how long.
+ * @param {Store} store @param {string} id
+ */
+export function detailsHtml(store, id) {
+  const r = store.byId.get(id);
+  const f = store.finalById.get(id) ?? store.finals.find((x) => x.id === id);
+  const c = store.summary?.config;
+  if (!r && !f) return `<p class="muted">No record '${escapeHtml(id)}'.</p>`;
+  /** @type {[string, string, string?][]} */
+  const rows = [];
+  const add = (/** @type {string} */ k, /** @type {string} */ v, /** @type {string} */ key = "") =>
+    rows.push([k, v, key]);
+  if (r) {
+    add(
+      "network",
+      `${escapeHtml(r.id)} (generation ${r.generation}, candidate ${r.index})` +
+        (store.front.has(r.id) ? ` <span class="badge front">on the front</span>` : ""),
+      "id",
+    );
+    add("status", escapeHtml(recordStatus(r).text), "status");
+  } else if (f) add("network", escapeHtml(f.id), "id");
+  const summary = r?.summary ?? f?.summary ?? "";
+  add("architecture", `<code>${escapeHtml(summary)}</code>`, "summary");
+  const multipliers = r?.multipliers ?? f?.multipliers ?? {};
+  const perLayer = Object.entries(multipliers).map(([node, m]) =>
+    `${escapeHtml(node)}: ${escapeHtml(m)}`
+  )
+    .join(", ");
+  add(
+    "multiplier(s)",
+    escapeHtml(
+      multiplierCounts(multipliers).map(([n, k]) => `${n} (${k} layer${k === 1 ? "" : "s"})`)
+        .join(", ") || "exact",
+    ) + (perLayer ? `<div class="muted small">${perLayer}</div>` : ""),
+    "multipliers",
+  );
+  const base = r ?? f;
+  if (base) {
+    add("parameters", fmtInt(base.params), "params");
+    add("multiplications", `${fmtInt(base.mults)} per inference`, "mults");
+    add(
+      "energy",
+      `${fmtEnergy(base.energyNj)} per inference (multiplications × model energy per operation)`,
+      "energy",
+    );
+  }
+  if (r?.validation) {
+    const v = r.validation;
+    const how = c
+      ? `after ${c.candidate.epochs} epoch(s) on ${fmtInt(c.candidate.trainImages)} training images`
+      : "";
+    add(
+      "validation accuracy",
+      `float <b>${fmtAcc(v.float)}</b> · exact 8-bit <b>${fmtAcc(v.exact8)}</b> · approx. 8-bit ` +
+        `<b>${fmtAcc(v.approx8)}</b><div class="muted small">on ${fmtInt(v.images)} validation ` +
+        `images, ${how}${r.reusedFrom ? `; measured for ${escapeHtml(r.reusedFrom)}` : ""}</div>`,
+      "validation",
+    );
+  }
+  if (f && !f.error) {
+    add(
+      "test accuracy",
+      `float <b>${fmtAcc(f.test.float)}</b> · exact 8-bit <b>${fmtAcc(f.test.exact8)}</b> · ` +
+        `approx. 8-bit <b>${fmtAcc(f.test.approx8)}</b><div class="muted small">on ` +
+        `${fmtInt(f.test.images)} CIFAR-10 test images, retrained ${f.epochs} epoch(s) on ` +
+        `${fmtInt(f.trainImages)} training images; with exact multipliers it would take ` +
+        `${fmtEnergy(f.exactEnergyNj)}; model file ${escapeHtml(f.model)}</div>`,
+      "test",
+    );
+  } else if (f?.error) add("test accuracy", `retraining failed: ${escapeHtml(f.error)}`, "test");
+  if (r?.seconds) {
+    add(
+      "training time",
+      `${fmtDuration(r.seconds.train)} training + ${fmtDuration(r.seconds.evaluate)} measuring` +
+        (r.worker !== undefined ? ` on worker ${r.worker}` : ""),
+      "time",
+    );
+  } else if (r) add("training time", r.reusedFrom ? "none (network seen before)" : "none", "time");
+  if (f && !f.error) add("retraining time", fmtDuration(f.seconds), "final-time");
+  if (r) {
+    add(
+      "genome",
+      `<details><summary>${r.genome.length} genes</summary><code>${
+        r.genome.join(" ")
+      }</code></details>`,
+      "genome",
+    );
+  }
+  return `<dl class="facts">${
+    rows.map(([k, v, key]) => `<dt>${k}</dt><dd data-field="${key}">${v}</dd>`).join("")
+  }</dl>`;
+}
+
+/** @param {[string, string][]} pairs */
+const factList = (pairs) =>
+  `<dl class="facts">${
+    pairs.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")
+  }</dl>`;
+
+/** The run status block. @param {RunSummary} s @param {number} now */
+export function statusHtml(s, now) {
+  const f = statusFacts(s, now);
+  return factList([
+    ["status", f.phase],
+    ["generations done", f.generations],
+    ["evaluations", f.evaluations],
+    ["of which", f.breakdown],
+    ["elapsed", f.elapsed],
+    ["last write", f.lastWrite],
+    ["compute", f.compute],
+    ["seed", f.seed],
+  ]);
+}
+
+/** @param {RunSummary} s */
+export function configHtml(s) {
+  return factList(/** @type {[string, string][]} */ (configFacts(s.config)));
+}
+
+/** Links to the report files written so far. @param {RunSummary} s */
+export function filesHtml(s) {
+  if (!s.files.length) return `<span class="muted">none yet (written when the search ends)</span>`;
+  return s.files.map((f) =>
+    `<a href="/files/${f.split("/").map(encodeURIComponent).join("/")}" target="_blank">${
+      escapeHtml(f)
+    }</a>`
+  ).join(" · ");
+}
+
+export { captions };
