@@ -1,0 +1,195 @@
+/**
+ * `deno task evaluate`: accuracy of a trained network in float, in exact 8-bit arithmetic and
+ * with approximate multipliers, and the energy of the multiplications of one inference.
+ *
+ *   deno task evaluate --model runs/train-resnet8-s1/model.apxnet --multiplier mul8u_trunc6
+ *   deno task evaluate --model M --multiplier mul8u_exact,conv5=mul8u_ot_a2b2,dense30=mul8u_drum4
+ *
+ * Permissions: --allow-read (model, CIFAR-10, library), --allow-env (CIFAR10_DIR,
+ * APPROXNAS_CACHE, HOME), --allow-write only if CIFAR-10 must be cached, --allow-net only if
+ * it must be downloaded.
+ */
+import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { graphCost } from "../src/graph/count.ts";
+import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
+import { checkAssignment, multiplierOf, parseAssignment } from "../src/quant/assignment.ts";
+import type { Calibration } from "../src/quant/calibrate.ts";
+import { inferenceEnergy } from "../src/quant/energy.ts";
+import { floatAccuracy, type LabelledImages, quantizedAccuracy } from "../src/quant/evaluate.ts";
+import { libraryAssignment } from "../src/quant/library_tables.ts";
+import type { LayerRun } from "../src/quant/qnetwork.ts";
+import { quantizeWithCalibration } from "../src/quant/quantize.ts";
+import { loadModel } from "../src/train/model_file.ts";
+
+const FLAGS = {
+  model: { type: "string", help: "trained model file (.apxnet), e.g. from deno task train" },
+  multiplier: {
+    type: "string",
+    default: EXACT_NAME,
+    help: "NAME for every conv/dense layer, or node=NAME,... (others exact), or NAME,node=NAME2",
+  },
+  data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
+  limit: { type: "string", default: "10000", help: "test images to evaluate (the first N)" },
+  calibration: {
+    type: "string",
+    default: "1000",
+    help: "training images (the first N) that set the activation ranges",
+  },
+  "calibration-method": {
+    type: "string",
+    default: "minmax",
+    help: "minmax, or percentile:P (e.g. percentile:99.99)",
+  },
+  weights: { type: "string", default: "channel", help: "weight encodings: channel or tensor" },
+  path: { type: "string", default: "auto", help: "kernels: auto, dot, rows or table" },
+  workers: {
+    type: "string",
+    default: String(navigator.hardwareConcurrency || 1),
+    help: "worker threads",
+  },
+  list: { type: "boolean", help: "list the library's multipliers and exit" },
+} as const;
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+function calibrationOf(text: string): Calibration {
+  if (text === "minmax") return { method: "minmax" };
+  const m = /^percentile:(\d+(\.\d+)?)$/.exec(text);
+  if (m && Number(m[1]) > 50 && Number(m[1]) <= 100) {
+    return { method: "percentile", percentile: Number(m[1]) };
+  }
+  throw new UsageError(
+    `--calibration-method expects minmax or percentile:P with 50 < P <= 100, found '${text}'`,
+  );
+}
+
+function pathsOf(layers: LayerRun[]): string {
+  const counts = new Map<string, number>();
+  for (const l of layers) {
+    const key = l.path === "dot" ? `dot (${l.streams} stream${l.streams > 1 ? "s" : ""})` : l.path;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${n} layer(s) ${k}`).join(", ");
+}
+
+await runMain(async () => {
+  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task evaluate --model FILE [options]");
+  if (f.list) {
+    for (const m of await listMultipliers()) {
+      console.log(
+        `${m.name.padEnd(22)} ${m.energyPj.toFixed(4)} pJ/mult  ${
+          (100 * m.relativePower).toFixed(1)
+        }% power  MAE ${m.metrics.maePct.toFixed(4)}%  ${m.note}`,
+      );
+    }
+    return;
+  }
+  if (typeof f.model !== "string") throw new UsageError("--model FILE is required");
+  const limit = intFlag("limit", f.limit);
+  const calibrationCount = intFlag("calibration", f.calibration);
+  const calibration = calibrationOf(String(f["calibration-method"]));
+  const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
+  const path = choiceFlag("path", f.path, ["auto", "dot", "rows", "table"] as const);
+  const workers = intFlag("workers", f.workers);
+  let spec;
+  try {
+    spec = parseAssignment(String(f.multiplier), EXACT_NAME);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+
+  const model = await loadModel(f.model);
+  const graph = model.graph;
+  const layerIds = [...graphCost(graph).multsByNode.keys()];
+  const { assignment, infos } = await libraryAssignment(spec.defaultName, spec.byNode);
+  checkAssignment(assignment, layerIds);
+  const exact = await libraryAssignment(EXACT_NAME, {});
+
+  const dataDir = f.data === undefined ? undefined : String(f.data);
+  const trainSet = await getCifar10({ dir: dataDir, split: "train" });
+  const testSet = await getCifar10({ dir: dataDir, split: "test" });
+  if (limit > testSet.n) throw new UsageError(`--limit ${limit}: the test set has ${testSet.n}`);
+  const test: LabelledImages = { images: testSet.images, labels: testSet.labels };
+  const cost = graphCost(graph);
+  console.log(
+    `${f.model}: ${graph.name}, ${cost.params.toLocaleString("en")} parameters, ${
+      cost.mults.toLocaleString("en")
+    } multiplications per image (${layerIds.length} conv/dense layers)`,
+  );
+
+  const plan = await quantizeWithCalibration(
+    model,
+    trainSet.images,
+    calibrationCount,
+    calibration,
+    { weights },
+  );
+  const calText = calibration.method === "minmax"
+    ? "min-max ranges"
+    : `${calibration.percentile}th-percentile ranges`;
+  console.log(
+    `quantised: batch norm folded, ReLU fused; activations uint8 (affine, ${calText} of the ` +
+      `float network on the first ${calibrationCount} training images); weights uint8 (affine, ` +
+      `per ${weights === "channel" ? "output channel" : "tensor"}); every product one unsigned ` +
+      `8x8 look-up of the multiplier, sums and zero-point terms exact in int32`,
+  );
+  console.log(`evaluating on the first ${limit} CIFAR-10 test images with ${workers} worker(s)\n`);
+
+  const fl = await floatAccuracy(model, test, limit, workers);
+  console.log(
+    `float accuracy:              ${pct(fl.accuracy)} (${fl.correct}/${limit}; float32 engine, ` +
+      `batch-norm running statistics; ${fl.imagesPerSecond.toFixed(0)} img/s)`,
+  );
+  const ex = await quantizedAccuracy(plan, exact.assignment, test, limit, workers, { path });
+  console.log(
+    `exact 8-bit accuracy:        ${pct(ex.accuracy)} (${ex.correct}/${limit}; ${EXACT_NAME} in ` +
+      `every layer; ${pathsOf(ex.layers)}; ${ex.imagesPerSecond.toFixed(0)} img/s)`,
+  );
+  const allExact = layerIds.every((id) => multiplierOf(assignment, id) === EXACT_NAME);
+  let ap = ex;
+  if (!allExact) {
+    ap = await quantizedAccuracy(plan, assignment, test, limit, workers, { path });
+    let agree = 0;
+    for (let i = 0; i < limit; i++) agree += ap.predictions[i] === ex.predictions[i] ? 1 : 0;
+    console.log(
+      `approximate 8-bit accuracy:  ${pct(ap.accuracy)} (${ap.correct}/${limit}; ${
+        String(f.multiplier)
+      }; ${pathsOf(ap.layers)}; ${ap.imagesPerSecond.toFixed(0)} img/s; same class as exact ` +
+        `8-bit on ${pct(agree / limit)})`,
+    );
+  } else {
+    console.log(`approximate 8-bit accuracy:  ${pct(ap.accuracy)} (every layer exact: as above)`);
+  }
+
+  const energy = inferenceEnergy(
+    graph,
+    (n) => multiplierOf(assignment, n),
+    (m) => infos[m].energyPj,
+  );
+  const exactEnergy = inferenceEnergy(
+    graph,
+    () => EXACT_NAME,
+    () => exact.infos[EXACT_NAME].energyPj,
+  );
+  console.log(
+    `energy per inference:        ${(energy.pj / 1000).toFixed(2)} nJ (sum over layers of ` +
+      `multiplications x energy per multiplication, model estimates of the library); ` +
+      `all-exact ${(exactEnergy.pj / 1000).toFixed(2)} nJ, ratio ${
+        (energy.pj / exactEnergy.pj).toFixed(3)
+      }\n`,
+  );
+  console.log("| layer | multiplications | multiplier | pJ/mult | energy nJ | kernel |");
+  console.log("| --- | --- | --- | --- | --- | --- |");
+  const runs = new Map(ap.layers.map((l) => [l.node, l]));
+  for (const l of energy.layers) {
+    const r = runs.get(l.node);
+    console.log(
+      `| ${l.node} | ${l.mults.toLocaleString("en")} | ${l.multiplier} | ${
+        l.pjPerMult.toFixed(4)
+      } | ${(l.pj / 1000).toFixed(3)} | ${
+        r ? (r.path === "dot" ? `dot ${r.streams}` : r.path) : "-"
+      } |`,
+    );
+  }
+});
