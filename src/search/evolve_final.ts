@@ -38,14 +38,20 @@ export interface FinalTrainer {
   retrain(task: FinalTask): Promise<FinalResult>;
 }
 
+/** Networks further than this below the best validation accuracy are not worth retraining. */
+export const RETRAIN_WITHIN = 0.1;
+
 /**
- * Up to `n` networks of the front: the most accurate first, then the rest spread evenly
- * over the front's energy range.
+ * Up to `n` networks of the front within RETRAIN_WITHIN of the best validation accuracy
+ * (the front's cheap end holds networks too small to be of use): the most accurate first,
+ * then the rest spread evenly over their energy range.
  */
 export function pickForRetraining(front: EvaluationRecord[], n: number): EvaluationRecord[] {
-  if (front.length <= n) return front;
+  if (front.length === 0 || n === 0) return [];
   const best = front.reduce((a, b) => (a.objectives[0] <= b.objectives[0] ? a : b));
-  const rest = front.filter((r) => r !== best).sort((a, b) => a.energyNj - b.energyNj);
+  const useful = front.filter((r) => r.objectives[0] <= best.objectives[0] + RETRAIN_WITHIN);
+  if (useful.length <= n) return [best, ...useful.filter((r) => r !== best)];
+  const rest = useful.filter((r) => r !== best).sort((a, b) => a.energyNj - b.energyNj);
   const picks = [best];
   for (let i = 0; i < n - 1; i++) {
     picks.push(rest[Math.round((i * (rest.length - 1)) / Math.max(1, n - 2))]);

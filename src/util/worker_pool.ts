@@ -75,7 +75,7 @@ export class WorkerPool<I, O> {
     const worker = new Worker(this.options.script, { type: "module" });
     const slot: Slot = { worker, id: this.#nextId++, job: null };
     this.started++;
-    worker.postMessage({ kind: "init", init: this.options.init });
+    worker.postMessage({ kind: "init", init: this.options.init, slot: slot.id });
     worker.onmessage = (e: MessageEvent) => {
       const job = slot.job;
       if (!job) return;

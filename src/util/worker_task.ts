@@ -1,23 +1,26 @@
 /**
- * The worker side of WorkerPool: `serveTasks(async (task, init) => result)`. A thrown error
- * becomes that task's error (with its stack); the worker keeps serving.
+ * The worker side of WorkerPool: `serveTasks(async (task, init, slot) => result)`, where
+ * `slot` numbers the pool's workers in start order (replacements get new numbers). A thrown
+ * error becomes that task's error (with its stack); the worker keeps serving.
  */
 /// <reference lib="deno.worker" />
 
 export function serveTasks<I, O, S = unknown>(
-  handler: (task: I, init: S) => O | Promise<O>,
+  handler: (task: I, init: S, slot: number) => O | Promise<O>,
 ): void {
   let init: S;
+  let slot = 0;
   // Tasks run one at a time, in arrival order.
   let chain: Promise<void> = Promise.resolve();
   self.onmessage = (e: MessageEvent) => {
     if (e.data.kind === "init") {
       init = e.data.init as S;
+      slot = e.data.slot as number;
       return;
     }
     chain = chain.then(async () => {
       try {
-        self.postMessage({ kind: "result", result: await handler(e.data.task as I, init) });
+        self.postMessage({ kind: "result", result: await handler(e.data.task as I, init, slot) });
       } catch (err) {
         self.postMessage({ kind: "error", error: (err as Error).stack ?? String(err) });
       }

@@ -1,0 +1,241 @@
+/**
+ * `deno task evolve`: the multi-objective search of CNN architectures and approximate
+ * multipliers on CIFAR-10 (CGP + NSGA-II), then the longer retraining of its Pareto set.
+ *
+ *   deno task evolve                       # the default preset, about 30 minutes on 2 cores
+ *   deno task evolve --resume runs/X       # continue a stopped run
+ *   deno task evolve --resume runs/X --generations 10   # extend a finished one
+ *   deno task evolve --preset paper        # the long search
+ */
+import { join } from "node:path";
+import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import {
+  checkEvolveConfig,
+  type EvolveConfig,
+  presetConfig,
+  PRESETS,
+  resumeConflict,
+} from "../src/search/evolve_config.ts";
+import { RunDir } from "../src/search/evolve_run_dir.ts";
+import { evolve, type LibraryEntry } from "../src/search/evolve.ts";
+import { pickForRetraining, retrainFront } from "../src/search/evolve_final.ts";
+import { paretoSet, writeReport } from "../src/search/evolve_report.ts";
+import { carveSearchData } from "../src/search/evolve_data.ts";
+import { SearchPool } from "../src/search/evolve_pool.ts";
+import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
+import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { compileEngine } from "../src/engine/wasm.ts";
+import { Progress } from "../src/util/progress.ts";
+
+const FLAGS = {
+  preset: {
+    type: "string",
+    default: "default",
+    help: `starting settings: ${Object.keys(PRESETS).join(", ")}`,
+  },
+  seed: { type: "string", help: "random seed (default 1)" },
+  run: { type: "string", help: "run directory (default runs/evolve-PRESET-sSEED)" },
+  resume: { type: "string", help: "continue the run in this directory" },
+  generations: { type: "string", help: "generations (with --resume: extend a finished run)" },
+  population: { type: "string", help: "NSGA-II parents (mu)" },
+  offspring: { type: "string", help: "offspring per generation (lambda)" },
+  workers: { type: "string", help: "evaluation workers (default: one per core)" },
+  multipliers: {
+    type: "string",
+    help: "comma-separated library multipliers the genes choose from (default: all)",
+  },
+  "multiplier-genes": { type: "string", help: "network (one per network), per-layer, or none" },
+  "max-params": { type: "string", help: "constraint: most parameters" },
+  "max-mults": { type: "string", help: "constraint: most multiplications per image" },
+  "no-final": { type: "boolean", help: "skip the final retraining of the Pareto set" },
+  data: {
+    type: "string",
+    help: "CIFAR-10 directory (else $CIFAR10_DIR, the cache, or a download)",
+  },
+} as const;
+
+type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
+
+/** The preset with the flags' overrides. */
+function configFromFlags(f: Flags): EvolveConfig {
+  const c = presetConfig(String(f.preset));
+  if (f.seed !== undefined) c.seed = intFlag("seed", f.seed, 0);
+  if (f.generations !== undefined) c.generations = intFlag("generations", f.generations, 0);
+  if (f.population !== undefined) c.population = intFlag("population", f.population, 2);
+  if (f.offspring !== undefined) c.offspring = intFlag("offspring", f.offspring, 1);
+  if (f["multiplier-genes"] !== undefined) {
+    c.cgp.multiplierGenes = choiceFlag(
+      "multiplier-genes",
+      f["multiplier-genes"],
+      ["network", "per-layer", "none"] as const,
+    );
+  }
+  if (f["max-params"] !== undefined) {
+    c.constraints.maxParams = intFlag("max-params", f["max-params"]);
+  }
+  if (f["max-mults"] !== undefined) c.constraints.maxMults = intFlag("max-mults", f["max-mults"]);
+  if (f.multipliers !== undefined) {
+    c.multipliers = String(f.multipliers).split(",").map((s) => s.trim()).filter(Boolean);
+  }
+  c.workers = f.workers !== undefined
+    ? intFlag("workers", f.workers)
+    : navigator.hardwareConcurrency || 1;
+  checkEvolveConfig(c);
+  return c;
+}
+
+/** The library entries the genes index, exact first (it is also the fallback). */
+async function resolveLibrary(
+  names: string[],
+): Promise<{ names: string[]; library: LibraryEntry[] }> {
+  const all = await listMultipliers();
+  const byName = new Map(all.map((m) => [m.name, m]));
+  const chosen = names.length ? names : all.map((m) => m.name);
+  for (const n of chosen) {
+    if (!byName.has(n)) {
+      throw new UsageError(
+        `--multipliers: '${n}' is not in the library (see deno task multipliers list)`,
+      );
+    }
+  }
+  const ordered = [EXACT_NAME, ...chosen.filter((n) => n !== EXACT_NAME)];
+  return {
+    names: ordered,
+    library: ordered.map((n) => ({ name: n, energyPj: byName.get(n)!.energyPj })),
+  };
+}
+
+await runMain(async () => {
+  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task evolve [options]");
+  let config: EvolveConfig;
+  let dir: RunDir;
+  if (f.resume !== undefined) {
+    dir = new RunDir(String(f.resume));
+    const stored = await dir.readConfig();
+    config = structuredClone(stored);
+    if (f.generations !== undefined) config.generations = intFlag("generations", f.generations, 0);
+    if (f.workers !== undefined) config.workers = intFlag("workers", f.workers);
+    for (
+      const k of [
+        "preset",
+        "seed",
+        "population",
+        "offspring",
+        "multipliers",
+        "multiplier-genes",
+        "max-params",
+        "max-mults",
+      ]
+    ) {
+      if (f[k as keyof Flags] !== undefined) {
+        throw new UsageError(
+          `--${k} cannot change on --resume: the run keeps the settings in ${
+            dir.file("config.json")
+          }`,
+        );
+      }
+    }
+    const conflict = resumeConflict(stored, config);
+    if (conflict) throw new UsageError(`Cannot resume ${dir.path}: ${conflict}`);
+    if (config.generations !== stored.generations) await dir.writeConfig(config);
+  } else {
+    config = configFromFlags(f);
+    config.multipliers = (await resolveLibrary(config.multipliers)).names;
+    dir = new RunDir(String(f.run ?? join("runs", `evolve-${config.preset}-s${config.seed}`)));
+    await dir.create(config);
+  }
+  const { library } = await resolveLibrary(config.multipliers);
+
+  const dataDir = f.data === undefined ? undefined : String(f.data);
+  const data = carveSearchData(
+    await getCifar10({ dir: dataDir, split: "train" }),
+    await getCifar10({ dir: dataDir, split: "test" }),
+    config,
+  );
+  console.log(
+    `approxnas search '${config.preset}' (seed ${config.seed}) in ${dir.path}: population ${config.population}, ` +
+      `${config.offspring} offspring x ${config.generations} generations, ${config.multipliers.length} multipliers, ` +
+      `${config.workers} worker(s). Candidates: ${config.candidate.epochs} epoch(s) on ${config.candidate.trainImages} ` +
+      `training images, scored on ${config.candidate.validationImages} validation images in approximate 8-bit.`,
+  );
+  await dir.log(
+    `start: ${JSON.stringify({ resume: f.resume !== undefined, generations: config.generations })}`,
+  );
+
+  const pool = new SearchPool(await compileEngine(), data, config.workers);
+  Deno.addSignalListener("SIGINT", () => {
+    console.error(
+      `\nstopped. Every finished evaluation is saved; continue with: deno task evolve --resume ${dir.path}`,
+    );
+    pool.close();
+    Deno.exit(130);
+  });
+  try {
+    const total = config.population + config.offspring * config.generations;
+    const done0 = (await dir.readEvaluations()).length;
+    const bar = new Progress({ total: Math.max(1, total - done0), label: "search" });
+    const { population, checkpoint } = await evolve(dir, config, library, pool, {
+      onEvaluation: (r, done, all) => {
+        const what = r.error
+          ? `failed: ${r.error.split("\n")[0]}`
+          : r.violation > 0
+          ? "infeasible (not trained)"
+          : `val ${(100 * (r.validation?.approx8 ?? 0)).toFixed(1)}% ${
+            r.reusedFrom ? "(seen before)" : ""
+          }`;
+        bar.tick(1, `${done}/${all} ${r.id} ${what}`);
+      },
+      onGeneration: (g, hv, pop) => {
+        const best = Math.max(...pop.filter((r) => r.validation).map((r) => r.validation!.approx8));
+        const line =
+          `generation ${g}: hypervolume ${
+            hv.toFixed(4)
+          }, best validation accuracy (approx. 8-bit) ` +
+          `${(100 * best).toFixed(2)}%, front of ${paretoSet(pop).length}`;
+        console.log(`\n${line}`);
+        dir.log(line);
+      },
+    });
+    bar.done();
+    const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
+      const n = pickForRetraining(paretoSet(population), config.final.networks).length;
+      const fb = new Progress({ total: Math.max(1, n), label: "final retraining" });
+      console.log(
+        `retraining ${n} network(s) of the Pareto set: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
+          `training images, measured on the CIFAR-10 test set`,
+      );
+      return await retrainFront(
+        dir,
+        config,
+        library,
+        population,
+        pool,
+        (r) =>
+          fb.tick(
+            1,
+            `${r.id}: ${
+              r.error
+                ? `failed: ${r.error}`
+                : `test ${(100 * r.test.approx8).toFixed(2)}% (approx. 8-bit)`
+            }`,
+          ),
+      );
+    })();
+    const charts = await writeReport(
+      dir.path,
+      config,
+      await dir.readEvaluations(),
+      population,
+      finals,
+      checkpoint,
+    );
+    console.log(await Deno.readTextFile(dir.file("pareto.md")));
+    console.log(
+      `results: ${dir.file("pareto.csv")}, ${dir.file("pareto.md")}${
+        charts.map((c) => `, ${dir.file(c)}`).join("")
+      }`,
+    );
+  } finally {
+    pool.close();
+  }
+});

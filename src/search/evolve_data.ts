@@ -1,0 +1,59 @@
+/**
+ * The data a search uses, carved from CIFAR-10's training set by a seeded permutation:
+ * a validation split that candidates are measured on, a disjoint training subset they are
+ * trained on, and the training set for the final retraining. The test set is only used
+ * after the search, by the final retraining.
+ */
+import { Rng } from "../util/rng.ts";
+import { deriveSeed } from "../train/recipe.ts";
+import type { Dataset } from "../train/replica.ts";
+import type { EvolveConfig } from "./evolve_config.ts";
+
+const IMAGE = 3072;
+
+export interface SearchData {
+  /** Candidates train on this (disjoint from validation). */
+  train: Dataset;
+  validation: Dataset;
+  /** The final retraining's training images. */
+  finalTrain: Dataset;
+  test: Dataset;
+}
+
+/** Copies the images and labels at `indices` into new shared arrays (workers read them). */
+export function gather(d: Dataset, indices: ArrayLike<number>): Dataset {
+  const images = new Uint8Array(new SharedArrayBuffer(indices.length * IMAGE));
+  const labels = new Uint8Array(new SharedArrayBuffer(indices.length));
+  for (let i = 0; i < indices.length; i++) {
+    const j = indices[i];
+    images.set(d.images.subarray(j * IMAGE, (j + 1) * IMAGE), i * IMAGE);
+    labels[i] = d.labels[j];
+  }
+  return { images, labels };
+}
+
+export function carveSearchData(
+  trainSet: Dataset,
+  testSet: Dataset,
+  config: EvolveConfig,
+): SearchData {
+  const n = trainSet.labels.length;
+  const { trainImages, validationImages } = config.candidate;
+  if (trainImages + validationImages > n) {
+    throw new Error(
+      `The search needs ${trainImages} training + ${validationImages} validation images, but the training set has ${n}`,
+    );
+  }
+  const order = new Rng(deriveSeed(config.seed, 0xda7a)).shuffle(
+    Int32Array.from({ length: n }, (_, i) => i),
+  );
+  const finalCount = Math.min(config.final.trainImages, n);
+  return {
+    validation: gather(trainSet, order.subarray(0, validationImages)),
+    train: gather(trainSet, order.subarray(validationImages, validationImages + trainImages)),
+    finalTrain: finalCount === n
+      ? gather(trainSet, Int32Array.from({ length: n }, (_, i) => i))
+      : gather(trainSet, order.subarray(0, finalCount)),
+    test: gather(testSet, Int32Array.from({ length: testSet.labels.length }, (_, i) => i)),
+  };
+}

@@ -1,0 +1,98 @@
+// The whole search pipeline with real training, quantisation and multipliers, on tiny
+// synthetic data: workers, run directory, final retraining, exported models, report.
+import assert from "node:assert/strict";
+import { presetConfig } from "../../src/search/evolve_config.ts";
+import { RunDir } from "../../src/search/evolve_run_dir.ts";
+import { evolve } from "../../src/search/evolve.ts";
+import { retrainFront } from "../../src/search/evolve_final.ts";
+import { writeReport } from "../../src/search/evolve_report.ts";
+import { carveSearchData } from "../../src/search/evolve_data.ts";
+import { SearchPool } from "../../src/search/evolve_pool.ts";
+import { compileEngine } from "../../src/engine/wasm.ts";
+import { getMultiplier } from "../../src/multipliers/library.ts";
+import { loadModel } from "../../src/train/model_file.ts";
+import { Rng } from "../../src/util/rng.ts";
+import type { Dataset } from "../../src/train/replica.ts";
+
+/** Images whose class is which colour plane is brightest (3 classes of 10 used). */
+function synthetic(n: number, seed: number): Dataset {
+  const rng = new Rng(seed);
+  const images = new Uint8Array(n * 3072), labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    labels[i] = rng.int(3);
+    for (let j = 0; j < 3072; j++) {
+      images[i * 3072 + j] = (Math.floor(j / 1024) === labels[i] ? 120 : 40) + rng.int(100);
+    }
+  }
+  return { images, labels };
+}
+
+const names = ["mul8u_exact", "mul8u_trunc8", "mul8u_ot_a4b4"];
+
+async function run(workers: number) {
+  const config = { ...presetConfig("smoke"), multipliers: names, workers };
+  const library = await Promise.all(
+    names.map(async (n) => ({ name: n, energyPj: (await getMultiplier(n)).energyPj })),
+  );
+  const data = carveSearchData(synthetic(400, 1), synthetic(120, 2), config);
+  const dir = new RunDir(await Deno.makeTempDir({ prefix: "evolve_pipeline_" }));
+  await dir.create(config);
+  const pool = new SearchPool(await compileEngine(), data, workers);
+  try {
+    const { population, checkpoint } = await evolve(dir, config, library, pool);
+    const finals = await retrainFront(dir, config, library, population, pool);
+    await writeReport(
+      dir.path,
+      config,
+      await dir.readEvaluations(),
+      population,
+      finals,
+      checkpoint,
+    );
+    return { dir, population, finals, evaluations: await dir.readEvaluations() };
+  } finally {
+    pool.close();
+  }
+}
+
+Deno.test("the search trains, quantises and measures candidates, retrains its front and exports it", async () => {
+  const { dir, finals, evaluations } = await run(2);
+  const trained = evaluations.filter((r) => r.validation);
+  assert.ok(trained.length > 0);
+  for (const r of trained) {
+    const v = r.validation!;
+    for (const a of [v.float, v.exact8, v.approx8]) assert.ok(a >= 0 && a <= 1);
+    assert.equal(v.images, 64);
+    assert.equal(r.objectives[0], 1 - v.approx8);
+    if (Object.values(r.multipliers).every((m) => m === "mul8u_exact")) {
+      assert.equal(v.approx8, v.exact8);
+    }
+  }
+  assert.ok(finals.length >= 1);
+  for (const f of finals) {
+    assert.equal(f.error, undefined);
+    assert.equal(f.test.images, 120);
+    const model = await loadModel(dir.file(f.model));
+    assert.deepEqual(model.meta.multipliers, f.multipliers);
+    assert.ok(f.exactEnergyNj >= f.energyNj);
+  }
+  const csv = await Deno.readTextFile(dir.file("pareto.csv"));
+  assert.ok(csv.startsWith("id,params,mults,multipliers,energy_nJ"));
+  assert.match(await Deno.readTextFile(dir.file("pareto.md")), /Hypervolume of the feasible front/);
+  await Deno.remove(dir.path, { recursive: true });
+});
+
+Deno.test("the same seed gives the same genomes and objectives with 1 and 2 workers", async () => {
+  const a = await run(1), b = await run(2);
+  const key = (rs: typeof a.evaluations) =>
+    rs.map((r) => ({
+      id: r.id,
+      genome: r.genome,
+      objectives: r.objectives,
+      validation: r.validation,
+    }))
+      .sort((x, y) => x.id.localeCompare(y.id));
+  assert.deepEqual(key(a.evaluations), key(b.evaluations));
+  assert.deepEqual(a.finals.map((f) => [f.id, f.test]), b.finals.map((f) => [f.id, f.test]));
+  for (const r of [a, b]) await Deno.remove(r.dir.path, { recursive: true });
+});
