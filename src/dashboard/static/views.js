@@ -258,14 +258,21 @@ export function detailsHtml(store, id) {
       "test",
     );
   } else if (f?.error) add("test accuracy", `retraining failed: ${escapeHtml(f.error)}`, "test");
-  if (r?.seconds) {
+  /** @param {EvaluationRecord} x */
+  const time = (x) =>
+    x.seconds
+      ? `${fmtDuration(x.seconds.train)} training + ${fmtDuration(x.seconds.evaluate)} measuring` +
+        (x.worker !== undefined ? ` on worker ${x.worker}` : "")
+      : "";
+  const twin = r?.reusedFrom ? store.byId.get(r.reusedFrom) : undefined;
+  if (r?.seconds) add("training time", time(r), "time");
+  else if (twin?.seconds) {
     add(
       "training time",
-      `${fmtDuration(r.seconds.train)} training + ${fmtDuration(r.seconds.evaluate)} measuring` +
-        (r.worker !== undefined ? ` on worker ${r.worker}` : ""),
+      `none: the same network as ${escapeHtml(twin.id)} (${time(twin)})`,
       "time",
     );
-  } else if (r) add("training time", r.reusedFrom ? "none (network seen before)" : "none", "time");
+  } else if (r) add("training time", r.error ? "none (failed)" : "none", "time");
   if (f && !f.error) add("retraining time", fmtDuration(f.seconds), "final-time");
   if (r) {
     add(
