@@ -37,7 +37,10 @@ export interface RunSummary {
   /** Training plus measuring time of the trained candidates, summed over workers. */
   candidateSeconds: number;
   finals: number;
-  /** ISO times: when config.json was written; the newest write to the run's files. */
+  /**
+   * ISO times: when the run started (log.txt's first line, else when config.json was
+   * written); the newest write to the run's files.
+   */
   started: string | null;
   lastWrite: string | null;
   /** Report files present, relative to the run directory (served under /files/). */
@@ -77,6 +80,8 @@ export class RunState {
   #stamps = new Map<string, string>();
   #mtimes = new Map<string, number>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** When the search first started, from log.txt's first line (ms), once known. */
+  #logStart: number | undefined;
 
   private constructor(path: string) {
     this.path = resolve(path);
@@ -133,17 +138,22 @@ export class RunState {
     }
     const finals = this.finals.length;
     const completed = this.checkpoint?.completed ?? -1;
+    // The search writes its report (pareto.md) once the retraining is over; one older than
+    // the checkpoint is from before the run was extended.
+    const report = this.#mtimes.get("pareto.md");
+    const reported = report !== undefined && report >= (this.#mtimes.get("checkpoint.json") ?? 0);
     const phase: RunPhase = !this.checkpoint
       ? "initial population"
       : completed < c.generations
       ? "searching"
-      : finals < Math.min(c.final.networks, this.front.length)
-      ? "retraining"
-      : "finished";
-    const times = [...this.#mtimes.entries()];
-    const written = times.filter(([k]) => k !== "config.json").map(([, t]) => t);
+      : reported
+      ? "finished"
+      : "retraining";
+    const written = [...this.#mtimes.values()];
+    // A resumed run may rewrite config.json; its log keeps the first start.
     const configTime = this.#mtimes.get("config.json");
-    const lastWrite = Math.max(...written, configTime ?? -Infinity);
+    const start = Math.min(configTime ?? Infinity, this.#logStart ?? Infinity);
+    const lastWrite = Math.max(...written);
     return {
       name: basename(this.path),
       path: this.path,
@@ -160,7 +170,7 @@ export class RunState {
       failed,
       candidateSeconds: seconds,
       finals,
-      started: configTime === undefined ? null : new Date(configTime).toISOString(),
+      started: Number.isFinite(start) ? new Date(start).toISOString() : null,
       lastWrite: Number.isFinite(lastWrite) ? new Date(lastWrite).toISOString() : null,
       files: this.files,
       problem: this.problem,
@@ -244,6 +254,26 @@ export class RunState {
     return true;
   }
 
+  /** The time stamp that starts log.txt's first line ("2026-01-02T03:04:05.678Z start: ..."). */
+  async #readLogStart(): Promise<void> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(this.#file("log.txt"));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return;
+      throw e;
+    }
+    try {
+      const head = new Uint8Array(40);
+      const n = (await file.read(head)) ?? 0;
+      const stamp = new TextDecoder().decode(head.subarray(0, n)).split(" ")[0];
+      const t = Date.parse(stamp);
+      if (/^\d{4}-\d\d-\d\dT/.test(stamp) && Number.isFinite(t)) this.#logStart = t;
+    } finally {
+      file.close();
+    }
+  }
+
   /** The front of the checkpoint's population, among the records read so far. */
   #computeFront(): boolean {
     const byId = new Map(this.evaluations.map((r) => [r.id, r]));
@@ -289,12 +319,14 @@ export class RunState {
       if (finals.error) throw new RunDirError(finals.error);
     });
     await step(async () => {
+      if (await this.#changed("pareto.md")) changes.run = true;
       const files = await listReportFiles(this.path);
       if (files.join() !== this.files.join()) {
         this.files = files;
         changes.run = true;
       }
     });
+    if (this.#logStart === undefined) await step(() => this.#readLogStart());
     if (first && problems.length) throw new RunDirError(problems[0]);
     this.problem = problems.length ? problems.join("; ") : null;
     const from = changes.reset ? 0 : before;

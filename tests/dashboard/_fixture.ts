@@ -14,7 +14,7 @@ import {
 import { type EvolveConfig, presetConfig } from "../../src/search/evolve_config.ts";
 import { RunDir, writeAtomic } from "../../src/search/evolve_run_dir.ts";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "../../src/search/evolve_record.ts";
-import { paretoSet } from "../../src/search/evolve_report.ts";
+import { paretoCsv, paretoMarkdown, paretoSet } from "../../src/search/evolve_report.ts";
 import { graphCost } from "../../src/graph/count.ts";
 
 export const FIXTURE_LIBRARY: LibraryEntry[] = [
@@ -154,6 +154,14 @@ export async function makeFixtureRun(options: FixtureOptions = {}): Promise<Fixt
     seconds: 600 + i,
   }));
   for (const f of finals) await dir.appendFinal(f);
+  if (checkpoint?.completed === config.generations) {
+    // The search's report, written once the retraining is over.
+    await writeAtomic(dir.file("pareto.csv"), paretoCsv(front, finals));
+    await writeAtomic(
+      dir.file("pareto.md"),
+      paretoMarkdown(config, front, finals, checkpoint, records.length),
+    );
+  }
   return {
     dir: path,
     config,

@@ -70,6 +70,29 @@ Deno.test("/api/run gives config, checkpoint, the front of the population and co
     assert.ok(s.started && s.lastWrite && Date.parse(s.lastWrite) >= Date.parse(s.started));
   }));
 
+Deno.test("a run is finished once its report is newer than its last checkpoint", () =>
+  withRun({ evaluations: 60, finals: 1 }, async (run, _d, get) => {
+    const phase = async () => ((await (await get("/api/run")).json()) as RunSummary).phase;
+    assert.equal(run.checkpoint?.completed, run.config.generations);
+    assert.equal(await phase(), "finished");
+    const report = join(run.dir, "pareto.md"), checkpoint = join(run.dir, "checkpoint.json");
+    const t = Date.now() / 1000;
+    await Deno.utime(report, t - 60, t - 60);
+    await Deno.utime(checkpoint, t, t);
+    assert.equal(await phase(), "retraining", "a report from before an extension");
+    await Deno.remove(report);
+    assert.equal(await phase(), "retraining");
+    await Deno.writeTextFile(report, "# report\n");
+    assert.equal(await phase(), "finished");
+    // A resumed run rewrites config.json; the start is the log's first line.
+    await Deno.writeTextFile(
+      join(run.dir, "log.txt"),
+      "2020-01-02T03:04:05.678Z start: {}\n2020-01-03T00:00:00.000Z generation 0\n",
+    );
+    const s: RunSummary = await (await get("/api/run")).json();
+    assert.equal(s.started, "2020-01-02T03:04:05.678Z");
+  }));
+
 Deno.test("/api/evaluations?since=N returns the records after the N-th, without phenotype", () =>
   withRun({ evaluations: 60, finals: 0 }, async (run, _d, get) => {
     for (const since of [0, 1, 37, 59, 60, 75]) {

@@ -48,10 +48,11 @@ function invalidate(
   for (const p of parts) dirty.add(p);
   if (scheduled) return;
   scheduled = true;
-  setTimeout(() => {
+  // Once per frame, however many events came in; a hidden tab draws when shown again.
+  requestAnimationFrame(() => {
     scheduled = false;
     render();
-  }, 0);
+  });
 }
 
 function render() {

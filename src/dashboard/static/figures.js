@@ -163,9 +163,7 @@ export function statusFacts(s, now) {
     : s.phase === "searching"
     ? `searching: generation ${completed + 1} of ${c.generations} under way`
     : s.phase === "retraining"
-    ? `retraining the Pareto front (${s.finals} of ${
-      Math.min(c.final.networks, s.front.length)
-    } done)`
+    ? `search done; retraining up to ${c.final.networks} networks of the front (${s.finals} done)`
     : "finished";
   return {
     phase,
@@ -175,7 +173,7 @@ export function statusFacts(s, now) {
     breakdown: `${fmtInt(s.trained)} trained, ${fmtInt(s.reused)} repeated networks (not ` +
       `retrained), ${fmtInt(s.infeasible)} infeasible, ${fmtInt(s.failed)} failed`,
     elapsed: Number.isFinite(started) && Number.isFinite(end)
-      ? `${fmtDuration((end - started) / 1000)} since config.json was written`
+      ? `${fmtDuration((end - started) / 1000)} since the run started`
       : "–",
     lastWrite: Number.isFinite(last) ? `${fmtDuration(Math.max(0, now - last) / 1000)} ago` : "–",
     compute: `${fmtDuration(s.candidateSeconds)} of candidate training and measuring, summed ` +
