@@ -5,8 +5,11 @@
  *   GET /api/run               config + checkpoint + summary (RunSummary)
  *   GET /api/evaluations?since=N   {from, total, records}: the records after the N-th
  *   GET /api/final             {records}: the retrained networks (final.jsonl)
- *   GET /api/events?since=N    Server-Sent Events: `evaluations` {from, total, records},
- *                              `run` (RunSummary), `final` {records}, `reset` {}
+ *   GET /api/events?since=N    Server-Sent Events: `evaluations` {from, total, records}
+ *                              (id = records sent so far, so a reconnecting page resumes
+ *                              from its Last-Event-ID), `run` (RunSummary), `final`
+ *                              {records}, `reset` {} (the log was replaced: forget every
+ *                              record; the new ones follow from 0)
  *   GET /files/<path>          a report file of the run directory (nothing outside it)
  * While a page listens to /api/events, the run directory is read every `pollMs`.
  */
@@ -100,8 +103,7 @@ export function createDashboard(run: RunState, options: DashboardOptions = {}): 
           }
         };
         const sendEvaluations = () => {
-          if (sent > run.evaluations.length) sent = run.evaluations.length; // a reset
-          if (sent === run.evaluations.length) return;
+          if (sent >= run.evaluations.length) return;
           const body = evaluationsBody(sent);
           sent = run.evaluations.length;
           write(sseFrame("evaluations", body, sent));
@@ -121,6 +123,11 @@ export function createDashboard(run: RunState, options: DashboardOptions = {}): 
           if (changes.final) write(sseMessage({ event: "final", data: { records: run.finals } }));
         };
         write(sseRetry(2000));
+        if (sent > run.evaluations.length) {
+          // The page holds more than the log now has: the log was replaced meanwhile.
+          sent = 0;
+          write(sseMessage({ event: "reset", data: {} }));
+        }
         // What the page may have missed between its first requests and this stream.
         sendEvaluations();
         write(sseMessage({ event: "run", data: run.summary() }));

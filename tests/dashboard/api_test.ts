@@ -201,6 +201,23 @@ Deno.test("a reconnecting page is sent the records after its Last-Event-ID", () 
     }
   }));
 
+Deno.test("a page that holds more records than the log has is told to start over", () =>
+  withRun({ evaluations: 30, finals: 0 }, async (run, _d, get) => {
+    const res = await get("/api/events", { headers: { "Last-Event-ID": "45" } });
+    const sse = new SseReader(res.body!);
+    try {
+      assert.equal((await sse.next())?.event, "reset");
+      const e = await sse.nextOf("evaluations");
+      assert.equal(e.id, "30");
+      assert.deepEqual(
+        JSON.parse(e.data).records.map((r: EvaluationRecord) => r.id),
+        run.records.map((r) => r.id),
+      );
+    } finally {
+      await sse.cancel();
+    }
+  }));
+
 Deno.test("a page up to date gets no evaluations event; close() ends its stream", () =>
   withRun({ evaluations: 30, finals: 0 }, async (_run, dashboard, get) => {
     const sse = new SseReader((await get("/api/events?since=30")).body!);

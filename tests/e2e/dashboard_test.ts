@@ -182,6 +182,19 @@ Deno.test({
       assert.equal(await page.evaluate(() => "notReloaded" in globalThis), true, "no reload");
     });
 
+    await t.step("a replaced log starts the page over, still without a reload", async () => {
+      const log = join(run.dir, "evaluations.jsonl");
+      const lines = run.records.slice(0, 100).map((r) => JSON.stringify(r) + "\n").join("");
+      await Deno.writeTextFile(`${log}.new`, lines);
+      await Deno.rename(`${log}.new`, log);
+      await waitForCount(page.locator("#log tbody tr"), 100);
+      assert.equal(
+        await page.locator("#log tbody tr").first().getAttribute("data-id"),
+        run.records[99].id,
+      );
+      assert.equal(await page.evaluate(() => "notReloaded" in globalThis), true, "no reload");
+    });
+
     assert.deepEqual(pageErrors, [], "no script errors on the page");
   } finally {
     await browser.close();

@@ -203,8 +203,10 @@ function follow() {
     applyFinals(store, JSON.parse(/** @type {MessageEvent} */ (e).data).records);
     invalidate("charts", "log", "finals", "details");
   });
+  // The run's log was replaced: the stream sends the new records from the first.
   source.addEventListener("reset", () => {
-    void loadAll().catch((err) => showProblem(err.message));
+    resetRecords(store);
+    invalidate("charts", "log", "status", "details");
   });
 }
 
