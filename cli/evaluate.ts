@@ -38,8 +38,8 @@ const FLAGS = {
   },
   "calibration-method": {
     type: "string",
-    default: "minmax",
-    help: "minmax, or percentile:P (e.g. percentile:99.99)",
+    default: "percentile:99.999",
+    help: "minmax, or percentile:P (P in (50, 100])",
   },
   weights: { type: "string", default: "channel", help: "weight encodings: channel or tensor" },
   path: { type: "string", default: "auto", help: "kernels: auto, dot, rows or table" },
