@@ -130,7 +130,7 @@ export function f32_conv2d_bwd_weights(
  * dw rows [0, m) (rows k floats apart from tapW) += sum over a rows x cols rectangle of pixels
  * of x[p, 0..m) (outer) dy[p, 0..k): tiles of 4 rows, then single rows.
  */
-function wgradSpan(
+export function wgradSpan(
   xStart: usize,
   dStart: usize,
   tapW: usize,
@@ -363,7 +363,7 @@ function addVec(p: usize, v: v128): void {
 }
 
 /** dbias[co] = sum over `pixels` rows of dy[p, co]. */
-function biasGrad(dy: usize, dbias: usize, pixels: i32, k: i32): void {
+export function biasGrad(dy: usize, dbias: usize, pixels: i32, k: i32): void {
   const k4 = k & ~3;
   const rowBytes = <usize> k << 2;
   for (let co = 0; co < k4; co += 4) {

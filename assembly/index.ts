@@ -13,3 +13,4 @@ export * from "./qconv_dot";
 export * from "./qconv_rows";
 export * from "./qdense_u8";
 export * from "./qops_u8";
+export * from "./winograd_f32";

@@ -82,6 +82,62 @@ export interface Kernels {
     ow: number,
   ): void;
 
+  // ---- 3x3 stride-1 convolution by Winograd F(2x2, 3x3) (assembly/winograd_f32.ts) ----
+  // Same results as the direct kernels above with kh = kw = 3, sh = sw = 1 (up to float32
+  // rounding), fewer multiplies. Geometry as above without kh, kw, sh, sw.
+  /** Floats of scratch each Winograd kernel needs for c input and k output channels. */
+  f32_conv3x3s1_winograd_scratch(c: number, k: number): number;
+  /** f32_conv2d_fwd for a 3x3 stride-1 kernel. bias optional. */
+  f32_conv3x3s1_fwd_winograd(
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    scratch: number,
+    n: number,
+    h: number,
+    wd: number,
+    c: number,
+    k: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+  ): void;
+  /** f32_conv2d_bwd_input for a 3x3 stride-1 kernel. */
+  f32_conv3x3s1_bwd_input_winograd(
+    dy: number,
+    w: number,
+    dx: number,
+    scratch: number,
+    n: number,
+    h: number,
+    wd: number,
+    c: number,
+    k: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+  ): void;
+  /** f32_conv2d_bwd_weights for a 3x3 stride-1 kernel. dbias optional. */
+  f32_conv3x3s1_bwd_weights_winograd(
+    x: number,
+    dy: number,
+    dw: number,
+    dbias: number,
+    scratch: number,
+    n: number,
+    h: number,
+    wd: number,
+    c: number,
+    k: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+  ): void;
+
   // ---- batch normalisation over count = N*H*W rows of C channels (assembly/batchnorm_f32.ts) ----
   /**
    * Training: batch mean and biased variance per channel; y = gamma*(x-mean)*invstd + beta.

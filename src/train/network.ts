@@ -5,7 +5,13 @@
  */
 import type { Engine } from "../engine/wasm.ts";
 import type { Kernels } from "../engine/kernels.ts";
-import { type Graph, type GraphNode, inferShapes, type TensorShape } from "../graph/graph.ts";
+import {
+  type ConvNode,
+  type Graph,
+  type GraphNode,
+  inferShapes,
+  type TensorShape,
+} from "../graph/graph.ts";
 import { findSlot, type ParamLayout, paramLayout } from "./layout.ts";
 import type { Rng } from "../util/rng.ts";
 
@@ -49,7 +55,15 @@ export class Network {
   readonly outputPlan: NodePlan;
   #k: Kernels;
   #scratch: number;
+  /** Scratch of the Winograd convolutions (0 when no convolution qualifies). */
+  #winogradScratch: number;
   #tmp: [number, number];
+  /**
+   * Whether 3x3 stride-1 convolutions with enough channels run the Winograd kernels (faster,
+   * float32 rounding a little different); false runs the direct kernels everywhere, for
+   * comparisons.
+   */
+  winograd = true;
   /** Milliseconds spent per op kind, when profiling. */
   profile: Map<string, number> | null = null;
 
@@ -66,7 +80,7 @@ export class Network {
     const live = liveNodes(graph);
     const byId = new Map<string, NodePlan>();
     this.plans = [];
-    let scratchFloats = 1, maxSize = 1;
+    let scratchFloats = 1, winogradFloats = 0, maxSize = 1;
     for (const node of graph.nodes) {
       if (!live.has(node.id)) continue;
       const shape = this.shapes.get(node.id)!;
@@ -92,6 +106,12 @@ export class Network {
             scratchFloats,
             node.kernel[0] * node.kernel[1] * plan.ins[0].shape.c * node.filters,
           );
+          if (winogradApplies(node, plan.ins[0].shape, shape)) {
+            winogradFloats = Math.max(
+              winogradFloats,
+              this.#k.f32_conv3x3s1_winograd_scratch(plan.ins[0].shape.c, node.filters),
+            );
+          }
         }
       } else if (node.op === "batchnorm") {
         [plan.weight, plan.dweight] = p("gamma");
@@ -110,6 +130,7 @@ export class Network {
     this.input = this.plans[0].out;
     this.outputPlan = byId.get(graph.output)!;
     this.#scratch = arena.allocF32(scratchFloats);
+    this.#winogradScratch = winogradFloats > 0 ? arena.allocF32(winogradFloats) : 0;
     this.#tmp = [arena.allocF32(batch * maxSize), arena.allocF32(batch * maxSize)];
   }
 
@@ -169,6 +190,25 @@ export class Network {
           break;
         case "conv": {
           const [pt, pl] = node.pad;
+          if (this.#useWinograd(node, x.shape, p.shape)) {
+            k.f32_conv3x3s1_fwd_winograd(
+              x.out,
+              p.weight!,
+              p.bias ?? 0,
+              p.out,
+              this.#winogradScratch,
+              n,
+              x.shape.h,
+              x.shape.w,
+              x.shape.c,
+              node.filters,
+              pt,
+              pl,
+              p.shape.h,
+              p.shape.w,
+            );
+            break;
+          }
           k.f32_conv2d_fwd(
             x.out,
             p.weight!,
@@ -317,6 +357,25 @@ export class Network {
             p.shape.h,
             p.shape.w,
           ] as const;
+          if (this.#useWinograd(node, x.shape, p.shape)) {
+            const s = this.#winogradScratch;
+            const g = [
+              n,
+              x.shape.h,
+              x.shape.w,
+              x.shape.c,
+              node.filters,
+              pt,
+              pl,
+              p.shape.h,
+              p.shape.w,
+            ] as const;
+            k.f32_conv3x3s1_bwd_weights_winograd(x.out, p.grad, p.dweight!, p.dbias ?? 0, s, ...g);
+            if (targets[0]) {
+              k.f32_conv3x3s1_bwd_input_winograd(p.grad, p.weight!, targets[0], s, ...g);
+            }
+            break;
+          }
           k.f32_conv2d_bwd_weights(x.out, p.grad, p.dweight!, p.dbias ?? 0, ...geometry);
           if (targets[0]) {
             k.f32_conv2d_bwd_input(p.grad, p.weight!, targets[0], this.#scratch, ...geometry);
@@ -409,6 +468,10 @@ export class Network {
     return loss;
   }
 
+  #useWinograd(node: ConvNode, input: TensorShape, output: TensorShape): boolean {
+    return this.winograd && winogradApplies(node, input, output);
+  }
+
   #check(n: number): void {
     if (!Number.isInteger(n) || n < 1 || n > this.batch) {
       throw new Error(
@@ -420,6 +483,15 @@ export class Network {
   #record(key: string, t0: number): void {
     this.profile!.set(key, (this.profile!.get(key) ?? 0) + performance.now() - t0);
   }
+}
+
+/**
+ * Convolutions the Winograd kernels take: 3x3, stride 1, enough channels for the transforms
+ * to pay (not the 3-channel first layer) and outputs of at least one whole 4x4 tile.
+ */
+function winogradApplies(node: ConvNode, input: TensorShape, output: TensorShape): boolean {
+  return node.kernel[0] === 3 && node.kernel[1] === 3 && node.stride[0] === 1 &&
+    node.stride[1] === 1 && input.c >= 8 && output.h >= 4 && output.w >= 4;
 }
 
 /** Nodes the output depends on; the rest is never computed. */

@@ -1,0 +1,175 @@
+// The matrix products at the heart of the Winograd convolution (winograd_f32.ts): for one
+// position of the transform domain and one block of tiles,
+//   m[t][co] = sum_ci v[t][ci] * u[ci][co],
+// with rows of cin, kout and kout floats. The reduction is short (cin is the layer's channel
+// count, often 16), so the register tile (4 tiles x 8 output channels) runs over all of it
+// in one call and stores its result straight away: no per-call setup beyond pointers.
+// Every multiply reads its tile value by a broadcasting load; lane shuffles would compete
+// with the multiply-adds for the same execution ports. Leftover tiles and channel blocks
+// narrower than 8 go through the direct convolution's gather kernel as a 1x1 convolution.
+import { Co1, Co4, Co8, gatherTile } from "./conv2d_tile";
+
+/** m = v u for `count` tiles (see above). */
+export function blockProduct(v: usize, count: i32, cin: i32, u: usize, kout: i32, m: usize): void {
+  const vRow = <usize> cin * 4;
+  const row = <usize> kout * 4;
+  const k8 = kout & ~7;
+  const k4 = kout & ~3;
+  const full = count & ~3;
+  let co = 0;
+  for (; co < k8; co += 8) {
+    const off = <usize> co * 4;
+    for (let t = 0; t < full; t += 4) {
+      productTile(v + <usize> t * vRow, vRow, cin, u + off, row, m + <usize> t * row + off);
+    }
+    if (full < count) {
+      gatherTile<Co8>(
+        v,
+        count,
+        cin,
+        u + off,
+        kout,
+        1,
+        0,
+        1,
+        0,
+        full,
+        1,
+        count - full,
+        m + <usize> full * row + off,
+        row,
+        0,
+      );
+    }
+  }
+  if (co < k4) {
+    for (let t = 0; t < count; t += 4) {
+      const nPix = min(4, count - t);
+      const out = m + <usize> t * row + (<usize> co << 2);
+      gatherTile<Co4>(
+        v,
+        count,
+        cin,
+        u + (<usize> co << 2),
+        kout,
+        1,
+        0,
+        1,
+        0,
+        t,
+        1,
+        nPix,
+        out,
+        row,
+        0,
+      );
+    }
+    co += 4;
+  }
+  for (; co < kout; co++) {
+    for (let t = 0; t < count; t += 4) {
+      const nPix = min(4, count - t);
+      const out = m + <usize> t * row + (<usize> co << 2);
+      gatherTile<Co1>(
+        v,
+        count,
+        cin,
+        u + (<usize> co << 2),
+        kout,
+        1,
+        0,
+        1,
+        0,
+        t,
+        1,
+        nPix,
+        out,
+        row,
+        0,
+      );
+    }
+  }
+}
+
+/**
+ * Tiles t..t+3 (rows vRow bytes apart from v) times output channels co..co+7 (u and m at that
+ * column): two reduction steps per trip, then one for an odd cin.
+ */
+function productTile(v: usize, vRow: usize, cin: i32, u: usize, row: usize, m: usize): void {
+  let a00 = f32x4.splat(0);
+  let a01 = f32x4.splat(0);
+  let a10 = f32x4.splat(0);
+  let a11 = f32x4.splat(0);
+  let a20 = f32x4.splat(0);
+  let a21 = f32x4.splat(0);
+  let a30 = f32x4.splat(0);
+  let a31 = f32x4.splat(0);
+  let q0 = v;
+  let q1 = q0 + vRow;
+  let q2 = q1 + vRow;
+  let q3 = q2 + vRow;
+  let wq = u;
+  const wEnd = u + <usize> cin * row;
+  const wEndPairs = u + <usize> (cin & ~1) * row;
+  const row2 = row << 1;
+  while (wq < wEndPairs) {
+    const wn = wq + row;
+    let wa = v128.load(wq);
+    let wb = v128.load(wq, 16);
+    let b = v128.load32_splat(q0);
+    a00 = f32x4.relaxed_madd(b, wa, a00);
+    a01 = f32x4.relaxed_madd(b, wb, a01);
+    b = v128.load32_splat(q1);
+    a10 = f32x4.relaxed_madd(b, wa, a10);
+    a11 = f32x4.relaxed_madd(b, wb, a11);
+    b = v128.load32_splat(q2);
+    a20 = f32x4.relaxed_madd(b, wa, a20);
+    a21 = f32x4.relaxed_madd(b, wb, a21);
+    b = v128.load32_splat(q3);
+    a30 = f32x4.relaxed_madd(b, wa, a30);
+    a31 = f32x4.relaxed_madd(b, wb, a31);
+    wa = v128.load(wn);
+    wb = v128.load(wn, 16);
+    b = v128.load32_splat(q0, 4);
+    a00 = f32x4.relaxed_madd(b, wa, a00);
+    a01 = f32x4.relaxed_madd(b, wb, a01);
+    b = v128.load32_splat(q1, 4);
+    a10 = f32x4.relaxed_madd(b, wa, a10);
+    a11 = f32x4.relaxed_madd(b, wb, a11);
+    b = v128.load32_splat(q2, 4);
+    a20 = f32x4.relaxed_madd(b, wa, a20);
+    a21 = f32x4.relaxed_madd(b, wb, a21);
+    b = v128.load32_splat(q3, 4);
+    a30 = f32x4.relaxed_madd(b, wa, a30);
+    a31 = f32x4.relaxed_madd(b, wb, a31);
+    q0 += 8;
+    q1 += 8;
+    q2 += 8;
+    q3 += 8;
+    wq += row2;
+  }
+  if (wq < wEnd) {
+    const wa = v128.load(wq);
+    const wb = v128.load(wq, 16);
+    let b = v128.load32_splat(q0);
+    a00 = f32x4.relaxed_madd(b, wa, a00);
+    a01 = f32x4.relaxed_madd(b, wb, a01);
+    b = v128.load32_splat(q1);
+    a10 = f32x4.relaxed_madd(b, wa, a10);
+    a11 = f32x4.relaxed_madd(b, wb, a11);
+    b = v128.load32_splat(q2);
+    a20 = f32x4.relaxed_madd(b, wa, a20);
+    a21 = f32x4.relaxed_madd(b, wb, a21);
+    b = v128.load32_splat(q3);
+    a30 = f32x4.relaxed_madd(b, wa, a30);
+    a31 = f32x4.relaxed_madd(b, wb, a31);
+  }
+  v128.store(m, a00);
+  v128.store(m, a01, 16);
+  v128.store(m + row, a10);
+  v128.store(m + row, a11, 16);
+  v128.store(m + 2 * row, a20);
+  v128.store(m + 2 * row, a21, 16);
+  v128.store(m + 3 * row, a30);
+  v128.store(m + 3 * row, a31, 16);
+}
