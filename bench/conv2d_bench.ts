@@ -1,6 +1,8 @@
 /**
  * Speed of the float32 convolution kernels on the ResNet-8/20 CIFAR-10 shapes (NHWC, "same"
- * padding as the graph builder makes it): milliseconds and GFLOP/s (2 * MACs) per pass.
+ * padding as the graph builder makes it): milliseconds and GFLOP/s (2 * MACs of the direct
+ * method) per pass; for the 3x3 stride-1 shapes also the Winograd kernels, timed side by side
+ * with the direct ones (the machine is shared, so only same-run ratios mean much).
  *
  *   deno run --allow-read bench/conv2d_bench.ts [--batch 128] [--reps 3]
  */
@@ -39,6 +41,8 @@ export interface ConvBenchRow {
   bwdWeightsMs: number;
   inResnet8: number;
   needsDx: boolean;
+  /** The Winograd kernels' times, for the shapes Network runs on them. */
+  winograd?: { fwdMs: number; bwdInputMs: number; bwdWeightsMs: number };
 }
 
 export interface ConvBenchOptions {
@@ -69,6 +73,12 @@ function sameConv(n: number, size: number, c: number, k: number, kernel: number,
     ow: o,
   };
   return s;
+}
+
+/** Whether Network runs this shape on the Winograd kernels (src/train/network.ts). */
+function usesWinograd(s: Conv2dShape): boolean {
+  return s.kh === 3 && s.kw === 3 && s.sh === 1 && s.sw === 1 && s.c >= 8 && s.oh >= 4 &&
+    s.ow >= 4;
 }
 
 /** The distinct convolution shapes of ResNet-8/20 at the given batch. */
@@ -114,32 +124,56 @@ export async function benchConv2d(opts: ConvBenchOptions = {}): Promise<ConvBenc
     const x = arena.allocF32(xLen), w = arena.allocF32(wLen), bias = arena.allocF32(s.k);
     const y = arena.allocF32(yLen), dy = arena.allocF32(yLen), dx = arena.allocF32(xLen);
     const dw = arena.allocF32(wLen), db = arena.allocF32(s.k), scratch = arena.allocF32(wLen);
+    const winograd = usesWinograd(s);
+    const wino = winograd ? arena.allocF32(kernels.f32_conv3x3s1_winograd_scratch(s.c, s.k)) : 0;
     fill(rng, arena.f32(x, xLen));
     fill(rng, arena.f32(w, wLen));
     fill(rng, arena.f32(bias, s.k));
     fill(rng, arena.f32(dy, yLen));
     const g = conv2dArgs(s) as Parameters<typeof kernels.f32_conv2d_fwd> extends
       [number, number, number, number, ...infer R] ? R : never;
-    const time = (run: () => void) => {
-      run(); // warm-up: lets the engine tier up to optimised code
-      let best = Infinity;
+    const wg = [s.n, s.h, s.w, s.c, s.k, s.pt, s.pl, s.oh, s.ow] as const;
+    // Each pass: its direct run and (where it applies) its Winograd run alternate, so that
+    // both see the same machine.
+    const time = (...runs: Array<() => void>) => {
+      for (const run of runs) run(); // warm-up: lets the engine tier up to optimised code
+      const best = runs.map(() => Infinity);
       for (let r = 0; r < reps; r++) {
-        const t0 = process.cpuUsage();
-        run();
-        const t = process.cpuUsage(t0);
-        best = Math.min(best, (t.user + t.system) / 1000);
+        runs.forEach((run, i) => {
+          const t0 = process.cpuUsage();
+          run();
+          const t = process.cpuUsage(t0);
+          best[i] = Math.min(best[i], (t.user + t.system) / 1000);
+        });
       }
       return best;
     };
+    const fwd = time(
+      () => kernels.f32_conv2d_fwd(x, w, bias, y, ...g),
+      ...(winograd ? [() => kernels.f32_conv3x3s1_fwd_winograd(x, w, bias, y, wino, ...wg)] : []),
+    );
+    const bwdInput = time(
+      () => kernels.f32_conv2d_bwd_input(dy, w, dx, scratch, ...g),
+      ...(winograd ? [() => kernels.f32_conv3x3s1_bwd_input_winograd(dy, w, dx, wino, ...wg)] : []),
+    );
+    const bwdWeights = time(
+      () => kernels.f32_conv2d_bwd_weights(x, dy, dw, db, ...g),
+      ...(winograd
+        ? [() => kernels.f32_conv3x3s1_bwd_weights_winograd(x, dy, dw, db, wino, ...wg)]
+        : []),
+    );
     const row: ConvBenchRow = {
       name: layer.name,
       label: conv2dLabel(s),
       flopsPerPass: 2 * conv2dMacs(s),
-      fwdMs: time(() => kernels.f32_conv2d_fwd(x, w, bias, y, ...g)),
-      bwdInputMs: time(() => kernels.f32_conv2d_bwd_input(dy, w, dx, scratch, ...g)),
-      bwdWeightsMs: time(() => kernels.f32_conv2d_bwd_weights(x, dy, dw, db, ...g)),
+      fwdMs: fwd[0],
+      bwdInputMs: bwdInput[0],
+      bwdWeightsMs: bwdWeights[0],
       inResnet8: layer.inResnet8,
       needsDx: layer.needsDx,
+      winograd: winograd
+        ? { fwdMs: fwd[1], bwdInputMs: bwdInput[1], bwdWeightsMs: bwdWeights[1] }
+        : undefined,
     };
     opts.onRow?.(row);
     rows.push(row);
@@ -154,15 +188,32 @@ function gflops(flops: number, ms: number): string {
 
 function formatRow(r: ConvBenchRow): string {
   const pass = (ms: number) => `${ms.toFixed(1).padStart(8)} ms ${gflops(r.flopsPerPass, ms)}`;
-  return `${r.name.padEnd(20)} ${pass(r.fwdMs)} ${pass(r.bwdInputMs)} ${pass(r.bwdWeightsMs)}`;
+  const line = `${r.name.padEnd(20)} ${pass(r.fwdMs)} ${pass(r.bwdInputMs)} ${
+    pass(r.bwdWeightsMs)
+  }`;
+  const wi = r.winograd;
+  if (!wi) return line;
+  const ratio = (direct: number, ms: number) => `(x${(direct / ms).toFixed(2)})`.padStart(18);
+  return `${line}\n${"  winograd".padEnd(20)} ${pass(wi.fwdMs)} ${pass(wi.bwdInputMs)} ${
+    pass(wi.bwdWeightsMs)
+  }\n${"".padEnd(20)} ${ratio(r.fwdMs, wi.fwdMs)} ${ratio(r.bwdInputMs, wi.bwdInputMs)} ${
+    ratio(r.bwdWeightsMs, wi.bwdWeightsMs)
+  }`;
 }
 
-/** ResNet-8's conv time per batch (each shape times its count; no dx for the first layer). */
-export function resnet8Total(rows: ConvBenchRow[]): { ms: number; flops: number } {
+/**
+ * ResNet-8's conv time per batch (each shape times its count; no dx for the first layer),
+ * with the direct kernels, or with the kernels Network picks when `winograd` is set.
+ */
+export function resnet8Total(
+  rows: ConvBenchRow[],
+  winograd = false,
+): { ms: number; flops: number } {
   let ms = 0, flops = 0;
   for (const r of rows) {
     const passes = r.needsDx ? 3 : 2;
-    ms += r.inResnet8 * (r.fwdMs + r.bwdWeightsMs + (r.needsDx ? r.bwdInputMs : 0));
+    const t = winograd && r.winograd ? r.winograd : r;
+    ms += r.inResnet8 * (t.fwdMs + t.bwdWeightsMs + (r.needsDx ? t.bwdInputMs : 0));
     flops += r.inResnet8 * passes * r.flopsPerPass;
   }
   return { ms, flops };
@@ -191,9 +242,12 @@ if (import.meta.main) {
     flops += 3 * r.flopsPerPass;
   }
   console.log(`all shapes, 3 passes: ${ms.toFixed(1)} ms, ${gflops(flops, ms).trim()} GFLOP/s`);
-  const r8 = resnet8Total(rows);
-  console.log(
-    `ResNet-8 convs per batch: ${r8.ms.toFixed(1)} ms, ${gflops(r8.flops, r8.ms).trim()} GFLOP/s ` +
-      `(${(batch / r8.ms * 1000).toFixed(0)} images/s for the convolutions alone)`,
-  );
+  for (const winograd of [false, true]) {
+    const r8 = resnet8Total(rows, winograd);
+    console.log(
+      `ResNet-8 convs per batch, ${winograd ? "as Network runs them" : "direct kernels"}: ` +
+        `${r8.ms.toFixed(1)} ms, ${gflops(r8.flops, r8.ms).trim()} GFLOP/s (direct-method ` +
+        `FLOPs; ${(batch / r8.ms * 1000).toFixed(0)} images/s for the convolutions alone)`,
+    );
+  }
 }
