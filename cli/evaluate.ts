@@ -15,6 +15,7 @@ import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
 import { checkAssignment, multiplierOf, parseAssignment } from "../src/quant/assignment.ts";
 import type { Calibration } from "../src/quant/calibrate.ts";
+import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
 import { inferenceEnergy } from "../src/quant/energy.ts";
 import { floatAccuracy, type LabelledImages, quantizedAccuracy } from "../src/quant/evaluate.ts";
 import { libraryAssignment } from "../src/quant/library_tables.ts";
@@ -47,6 +48,11 @@ const FLAGS = {
     type: "string",
     default: String(navigator.hardwareConcurrency || 1),
     help: "worker threads",
+  },
+  compensate: {
+    type: "boolean",
+    help: "cancel each approximate multiplier's mean error in the layer biases (measured on " +
+      "the calibration images)",
   },
   list: { type: "boolean", help: "list the library's multipliers and exit" },
 } as const;
@@ -149,13 +155,22 @@ await runMain(async () => {
   const allExact = layerIds.every((id) => multiplierOf(assignment, id) === EXACT_NAME);
   let ap = ex;
   if (!allExact) {
-    ap = await quantizedAccuracy(plan, assignment, test, limit, workers, { path });
+    const approxPlan = f.compensate
+      ? compensatePlan(
+        plan,
+        assignment,
+        await activationStats(plan, trainSet.images, calibrationCount),
+      )
+      : plan;
+    ap = await quantizedAccuracy(approxPlan, assignment, test, limit, workers, { path });
     let agree = 0;
     for (let i = 0; i < limit; i++) agree += ap.predictions[i] === ex.predictions[i] ? 1 : 0;
     console.log(
       `approximate 8-bit accuracy:  ${pct(ap.accuracy)} (${ap.correct}/${limit}; ${
         String(f.multiplier)
-      }; ${pathsOf(ap.layers)}; ${ap.imagesPerSecond.toFixed(0)} img/s; same class as exact ` +
+      }${f.compensate ? ", mean error compensated in the biases" : ", no error compensation"}; ${
+        pathsOf(ap.layers)
+      }; ${ap.imagesPerSecond.toFixed(0)} img/s; same class as exact ` +
         `8-bit on ${pct(agree / limit)})`,
     );
   } else {

@@ -1,0 +1,118 @@
+/**
+ * Optional bias compensation of an approximate multiplier's mean error. A layer sums, per
+ * output channel, M(a, w) over its taps; an approximate M errs by e(a, w) = M(a, w) - a * w,
+ * and many designs err one way (truncation and logarithmic designs underestimate). The
+ * expected error of channel co over the activation distribution,
+ *
+ *   corr[co] = sum_taps sum_a p_tap(a) * e(a, w[tap, co]),
+ *
+ * is subtracted from the channel's int32 bias (rounded), which an accelerator adds anyway: the
+ * products still go through the table, only the constant changes. p_tap is the distribution of
+ * the tap's input channel, measured on calibration images with the exact multiplier, mixed
+ * with the zero-point byte for the fraction of output pixels where the tap falls in the padding.
+ */
+import type { Engine } from "../engine/wasm.ts";
+import { loadEngine } from "../engine/wasm.ts";
+import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "./assignment.ts";
+import { exactTable } from "./decompose.ts";
+import type { QConvStep, QPlan } from "./plan.ts";
+import { QuantizedNetwork } from "./qnetwork.ts";
+
+/** Per conv/dense step (by node): the byte distribution of each input channel, [c][256]. */
+export type ActivationStats = Map<string, Float64Array[]>;
+
+/** Byte histograms of every conv/dense input over `count` images, exact multiplier. */
+export function activationStats(
+  plan: QPlan,
+  images: Uint8Array,
+  count: number,
+  engine?: Engine,
+  batch = 100,
+): Promise<ActivationStats> {
+  return (async () => {
+    const net = new QuantizedNetwork(
+      engine ?? await loadEngine(),
+      plan,
+      uniformAssignment("exact", exactTable()),
+      { batch },
+    );
+    const stats: ActivationStats = new Map();
+    const steps = plan.steps.filter((s): s is QConvStep => s.op === "conv");
+    for (const s of steps) {
+      stats.set(s.node, Array.from({ length: s.c }, () => new Float64Array(256)));
+    }
+    for (let start = 0; start < count; start += batch) {
+      const n = Math.min(batch, count - start);
+      net.loadImages(images, start, n);
+      net.forward(n);
+      for (const s of steps) {
+        const x = net.tensor(s.input, n), h = stats.get(s.node)!;
+        for (let i = 0; i < x.length; i++) h[i % s.c][x[i]]++;
+      }
+    }
+    for (const hs of stats.values()) {
+      for (const h of hs) {
+        const total = h.reduce((a, b) => a + b, 0) || 1;
+        for (let v = 0; v < 256; v++) h[v] /= total;
+      }
+    }
+    return stats;
+  })();
+}
+
+/** Fraction of output pixels for which tap row/column `k` of a window falls in the padding. */
+function paddedFraction(size: number, out: number, stride: number, before: number, k: number) {
+  let padded = 0;
+  for (let o = 0; o < out; o++) {
+    const i = o * stride - before + k;
+    if (i < 0 || i >= size) padded++;
+  }
+  return padded / out;
+}
+
+/**
+ * A copy of `plan` whose conv/dense biases cancel the mean error of the multipliers of
+ * `assignment` (see above). Layers with an exact table are unchanged.
+ */
+export function compensatePlan(
+  plan: QPlan,
+  assignment: MultiplierAssignment,
+  stats: ActivationStats,
+): QPlan {
+  const steps = plan.steps.map((s) => {
+    if (s.op !== "conv") return s;
+    const table = assignment.tables[multiplierOf(assignment, s.node)];
+    const hist = stats.get(s.node);
+    if (!table || !hist) throw new Error(`compensatePlan: no table or statistics for '${s.node}'`);
+    const zIn = plan.tensors[s.input].q.zero;
+    // Mean error per (input channel, weight byte), then per tap.
+    const meanErr = hist.map((p) => {
+      const m = new Float64Array(256);
+      for (let w = 0; w < 256; w++) {
+        let e = 0;
+        for (let a = 0; a < 256; a++) if (p[a] > 0) e += p[a] * (table[a * 256 + w] - a * w);
+        m[w] = e;
+      }
+      return m;
+    });
+    const padErr = Float64Array.from({ length: 256 }, (_, w) => table[zIn * 256 + w] - zIn * w);
+    const corr = new Float64Array(s.k);
+    for (let ky = 0; ky < s.kh; ky++) {
+      for (let kx = 0; kx < s.kw; kx++) {
+        const fy = paddedFraction(s.h, s.oh, s.sh, s.pad[0], ky);
+        const fx = paddedFraction(s.w, s.ow, s.sw, s.pad[1], kx);
+        const inside = (1 - fy) * (1 - fx);
+        for (let ci = 0; ci < s.c; ci++) {
+          const row = ((ky * s.kw + kx) * s.c + ci) * s.k;
+          for (let co = 0; co < s.k; co++) {
+            const w = s.weights[row + co];
+            corr[co] += inside * meanErr[ci][w] + (1 - inside) * padErr[w];
+          }
+        }
+      }
+    }
+    const bias = Int32Array.from(s.bias, (b, co) => b - Math.round(corr[co]));
+    return { ...s, bias };
+  });
+  return { ...plan, steps, notes: { ...plan.notes, compensated: true } };
+}
