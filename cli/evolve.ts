@@ -42,7 +42,8 @@ const FLAGS = {
   workers: { type: "string", help: "evaluation workers (default: one per core)" },
   multipliers: {
     type: "string",
-    help: "comma-separated library multipliers the genes choose from (default: all)",
+    help:
+      "comma-separated library multipliers the genes choose from, or all (default: a preset's list)",
   },
   "multiplier-genes": { type: "string", help: "network (one per network), per-layer, or none" },
   "max-params": { type: "string", help: "constraint: most parameters" },

@@ -21,7 +21,8 @@ export interface EvolveConfig {
   };
   /** Per-gene mutation probability (CGP-CNN: 0.05). */
   mutationRate: number;
-  /** Library multipliers the genes choose from, by name; empty = the whole library. */
+  /** Library multipliers the genes choose from, by name; empty = the whole library. A run
+   * directory stores the resolved list, exact first. */
   multipliers: string[];
   /** Candidates above these are infeasible and never trained. */
   constraints: { maxParams?: number; maxMults?: number };
@@ -49,32 +50,55 @@ export interface EvolveConfig {
   workers: number;
 }
 
+/**
+ * A spread of the library from exact to 70% less power, leaving out designs whose errors
+ * are large for their saving (the search can be given any list, or "all").
+ */
+export const DEFAULT_MULTIPLIERS = [
+  "mul8u_exact",
+  "mul8u_trunc4c",
+  "mul8u_orl6",
+  "mul8u_trunc6",
+  "mul8u_trunc6c",
+  "mul8u_bam_h1v4",
+  "mul8u_ot_a1b1",
+  "mul8u_bam_h1v6",
+  "mul8u_perf_j1k2",
+  "mul8u_bam_h2v6",
+  "mul8u_ot_a2b2",
+  "mul8u_trunc8c",
+  "mul8u_trunc8",
+  "mul8u_bam_h2v8",
+  "mul8u_ot_a3b3",
+  "mul8u_bam_h3v9",
+];
+
 const DEFAULT: EvolveConfig = {
   preset: "default",
   seed: 1,
   population: 8,
   offspring: 8,
-  generations: 6,
+  generations: 5,
   cgp: {
     rows: 2,
     cols: 10,
     levelsBack: 4,
-    filters: [8, 16, 32],
+    filters: [16, 32, 64],
     kernels: [3, 5],
     multiplierGenes: "network",
   },
   mutationRate: 0.1,
-  multipliers: [],
-  constraints: { maxParams: 120_000, maxMults: 16_000_000 },
+  multipliers: DEFAULT_MULTIPLIERS,
+  constraints: { maxParams: 100_000, maxMults: 15_000_000 },
   candidate: {
-    trainImages: 4000,
+    trainImages: 6000,
     validationImages: 1000,
     epochs: 2,
     batch: 64,
     maxLr: 0.1,
     calibrationImages: 256,
   },
-  final: { networks: 3, epochs: 4, trainImages: 50_000 },
+  final: { networks: 2, epochs: 5, trainImages: 50_000 },
   workers: 2,
 };
 
@@ -98,6 +122,7 @@ export const PRESETS: Record<string, EvolveConfig> = {
       multiplierGenes: "network",
     },
     mutationRate: 0.05,
+    multipliers: [],
     constraints: {},
     candidate: {
       trainImages: 45_000,
