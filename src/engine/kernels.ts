@@ -82,9 +82,11 @@ export interface Kernels {
     ow: number,
   ): void;
 
-  // ---- 3x3 stride-1 convolution by Winograd F(2x2, 3x3) (assembly/winograd_f32.ts) ----
-  // Same results as the direct kernels above with kh = kw = 3, sh = sw = 1 (up to float32
-  // rounding), fewer multiplies. Geometry as above without kh, kw, sh, sw.
+  // ---- 3x3 stride-1 convolution by Winograd F(4x4, 3x3) (assembly/winograd_f32.ts) ----
+  // Same results as the direct kernels above with kh = kw = 3, sh = sw = 1, up to float32
+  // rounding (a few times the direct kernels', about 1e-5 of the outputs' magnitude), with a
+  // quarter of the multiplies. Geometry as above without kh, kw, sh, sw. One scratch may
+  // serve every pass and layer in turn, sized for the widest.
   /** Floats of scratch each Winograd kernel needs for c input and k output channels. */
   f32_conv3x3s1_winograd_scratch(c: number, k: number): number;
   /** f32_conv2d_fwd for a 3x3 stride-1 kernel. bias optional. */
