@@ -4,9 +4,11 @@
 // with rows of cin, kout and kout floats. The reduction is short (cin is the layer's channel
 // count, often 16), so the register tile (4 tiles x 8 output channels) runs over all of it
 // in one call and stores its result straight away: no per-call setup beyond pointers.
-// Every multiply reads its tile value by a broadcasting load; lane shuffles would compete
-// with the multiply-adds for the same execution ports. Leftover tiles and channel blocks
-// narrower than 8 go through the direct convolution's gather kernel as a 1x1 convolution.
+// Two reduction steps per trip: one 8-byte load brings a tile's two values and lane shuffles
+// broadcast them (every load costs a bounds check; measured 5% faster than a broadcasting
+// load per value, while a 16-byte load with four shuffles runs out of registers). Leftover
+// tiles and channel blocks narrower than 8 go through the direct convolution's gather
+// kernel as a 1x1 convolution.
 import { Co1, Co4, Co8, gatherTile } from "./conv2d_tile";
 
 /** m = v u for `count` tiles (see above). */
@@ -114,34 +116,38 @@ function productTile(v: usize, vRow: usize, cin: i32, u: usize, row: usize, m: u
   const row2 = row << 1;
   while (wq < wEndPairs) {
     const wn = wq + row;
-    let wa = v128.load(wq);
-    let wb = v128.load(wq, 16);
-    let b = v128.load32_splat(q0);
+    const wa = v128.load(wq);
+    const wb = v128.load(wq, 16);
+    const wc = v128.load(wn);
+    const wd = v128.load(wn, 16);
+    const v0 = v128.load64_splat(q0);
+    let b = i32x4.shuffle(v0, v0, 0, 0, 0, 0);
     a00 = f32x4.relaxed_madd(b, wa, a00);
     a01 = f32x4.relaxed_madd(b, wb, a01);
-    b = v128.load32_splat(q1);
+    b = i32x4.shuffle(v0, v0, 1, 1, 1, 1);
+    a00 = f32x4.relaxed_madd(b, wc, a00);
+    a01 = f32x4.relaxed_madd(b, wd, a01);
+    const v1 = v128.load64_splat(q1);
+    b = i32x4.shuffle(v1, v1, 0, 0, 0, 0);
     a10 = f32x4.relaxed_madd(b, wa, a10);
     a11 = f32x4.relaxed_madd(b, wb, a11);
-    b = v128.load32_splat(q2);
+    b = i32x4.shuffle(v1, v1, 1, 1, 1, 1);
+    a10 = f32x4.relaxed_madd(b, wc, a10);
+    a11 = f32x4.relaxed_madd(b, wd, a11);
+    const v2 = v128.load64_splat(q2);
+    b = i32x4.shuffle(v2, v2, 0, 0, 0, 0);
     a20 = f32x4.relaxed_madd(b, wa, a20);
     a21 = f32x4.relaxed_madd(b, wb, a21);
-    b = v128.load32_splat(q3);
+    b = i32x4.shuffle(v2, v2, 1, 1, 1, 1);
+    a20 = f32x4.relaxed_madd(b, wc, a20);
+    a21 = f32x4.relaxed_madd(b, wd, a21);
+    const v3 = v128.load64_splat(q3);
+    b = i32x4.shuffle(v3, v3, 0, 0, 0, 0);
     a30 = f32x4.relaxed_madd(b, wa, a30);
     a31 = f32x4.relaxed_madd(b, wb, a31);
-    wa = v128.load(wn);
-    wb = v128.load(wn, 16);
-    b = v128.load32_splat(q0, 4);
-    a00 = f32x4.relaxed_madd(b, wa, a00);
-    a01 = f32x4.relaxed_madd(b, wb, a01);
-    b = v128.load32_splat(q1, 4);
-    a10 = f32x4.relaxed_madd(b, wa, a10);
-    a11 = f32x4.relaxed_madd(b, wb, a11);
-    b = v128.load32_splat(q2, 4);
-    a20 = f32x4.relaxed_madd(b, wa, a20);
-    a21 = f32x4.relaxed_madd(b, wb, a21);
-    b = v128.load32_splat(q3, 4);
-    a30 = f32x4.relaxed_madd(b, wa, a30);
-    a31 = f32x4.relaxed_madd(b, wb, a31);
+    b = i32x4.shuffle(v3, v3, 1, 1, 1, 1);
+    a30 = f32x4.relaxed_madd(b, wc, a30);
+    a31 = f32x4.relaxed_madd(b, wd, a31);
     q0 += 8;
     q1 += 8;
     q2 += 8;
