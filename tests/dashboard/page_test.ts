@@ -178,7 +178,7 @@ Deno.test("every figure says how it was measured, from the run's config", async 
   try {
     const c = {
       ...run.config,
-      candidate: { ...run.config.candidate, validationImages: 1234, epochs: 3 },
+      candidate: { ...run.config.candidate, validationImages: 1234, epochs: 3, trainImages: 4000 },
     };
     const text = captions(c);
     for (const key of ["energy", "params", "log"] as const) {
