@@ -37,6 +37,8 @@ export interface EvolveConfig {
     maxLr: number;
     /** Training images used to calibrate the 8-bit activation ranges. */
     calibrationImages: number;
+    /** Fold each approximate multiplier's mean error into the layer biases (bias correction). */
+    compensate: boolean;
   };
   /** At the end: the Pareto set retrained longer, then measured on the test set. */
   final: {
@@ -97,6 +99,7 @@ const DEFAULT: EvolveConfig = {
     batch: 64,
     maxLr: 0.1,
     calibrationImages: 256,
+    compensate: true,
   },
   final: { networks: 2, epochs: 5, trainImages: 50_000 },
   workers: 2,
@@ -131,6 +134,7 @@ export const PRESETS: Record<string, EvolveConfig> = {
       batch: 128,
       maxLr: 0.2,
       calibrationImages: 1024,
+      compensate: true,
     },
     final: { networks: 10, epochs: 50, trainImages: 50_000 },
   },
@@ -158,6 +162,7 @@ export const PRESETS: Record<string, EvolveConfig> = {
       batch: 32,
       maxLr: 0.05,
       calibrationImages: 32,
+      compensate: true,
     },
     final: { networks: 2, epochs: 1, trainImages: 160 },
   },

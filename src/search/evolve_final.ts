@@ -23,6 +23,7 @@ export interface FinalTask {
   epochs: number;
   trainImages: number;
   calibrationImages: number;
+  compensate: boolean;
   /** Written into the model file's metadata. */
   meta: Record<string, unknown>;
 }
@@ -98,6 +99,7 @@ export async function retrainFront(
         epochs: config.final.epochs,
         trainImages: config.final.trainImages,
         calibrationImages: config.candidate.calibrationImages,
+        compensate: config.candidate.compensate,
         meta: {
           search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
           multipliers: rec.multipliers,

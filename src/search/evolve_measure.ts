@@ -14,6 +14,7 @@ import { QuantizedNetwork } from "../quant/qnetwork.ts";
 import type { MultiplierAssignment } from "../quant/assignment.ts";
 import type { QPlan } from "../quant/plan.ts";
 import { EXACT_NAME, multiplierTable } from "../multipliers/library.ts";
+import { activationStats, compensatePlan } from "../quant/compensate.ts";
 
 export interface Measured {
   float: number;
@@ -79,6 +80,9 @@ export async function trainAndMeasure(opts: {
   trainData: Dataset;
   evalData: Dataset;
   calibrationImages: number;
+  /** Fold each approximate multiplier's mean error (on the calibration images) into the
+   * layer biases, as bias correction does (src/quant/compensate.ts). */
+  compensate: boolean;
   meta?: Record<string, unknown>;
 }): Promise<TrainAndMeasure> {
   const recipe: TrainRecipe = {
@@ -135,10 +139,22 @@ export async function trainAndMeasure(opts: {
       ),
       decompositions: {},
     };
-    approx8 = await quantizedAccuracyHere(opts.module, plan, approx, opts.evalData, count);
+    const approxPlan = opts.compensate
+      ? compensatePlan(
+        plan,
+        approx,
+        await activationStats(plan, opts.trainData.images, calib, engine),
+      )
+      : plan;
+    approx8 = await quantizedAccuracyHere(opts.module, approxPlan, approx, opts.evalData, count);
   }
   const measured = { float: last.evalAccuracy!, exact8, approx8, images: count };
-  model.meta = { ...model.meta, measured, calibration: { method: "minmax", images: calib } };
+  model.meta = {
+    ...model.meta,
+    measured,
+    calibration: { method: "minmax", images: calib },
+    errorCompensation: opts.compensate,
+  };
   return {
     model,
     measured,

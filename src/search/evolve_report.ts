@@ -78,7 +78,12 @@ export function paretoMarkdown(
     `${config.candidate.validationImages} validation images carved from the training set, in 8 bits through their ` +
     `multiplier(s). Test accuracy: retrained ${config.final.epochs} epoch(s) on ${config.final.trainImages} training ` +
     `images, measured on the CIFAR-10 test set. Energy: multiplications per inference x the model estimate of each ` +
-    `multiplier's energy (docs/multipliers.md).`,
+    `multiplier's energy (docs/multipliers.md). Approximate 8-bit: every product of conv and dense layers through ` +
+    `the multiplier's table${
+      config.candidate.compensate
+        ? ", its mean error folded into the layer biases (bias correction)"
+        : ", no error compensation"
+    }.`,
     "",
     "| id | params | mults | multipliers | energy nJ | val approx8 % | test float % | test exact8 % | test approx8 % | energy vs exact |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",

@@ -33,6 +33,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       trainData: init.data.train,
       evalData: init.data.validation,
       calibrationImages: t.candidate.calibrationImages,
+      compensate: t.candidate.compensate,
     });
     return { validation: r.measured, seconds: r.seconds, worker: slot };
   }
@@ -49,6 +50,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
     trainData: init.data.finalTrain,
     evalData: init.data.test,
     calibrationImages: t.calibrationImages,
+    compensate: t.compensate,
     meta: t.meta,
   });
   r.model.meta = { ...r.model.meta, test: r.measured };
