@@ -93,7 +93,7 @@ const DEFAULT: EvolveConfig = {
   multipliers: DEFAULT_MULTIPLIERS,
   constraints: { maxParams: 100_000, maxMults: 15_000_000 },
   candidate: {
-    trainImages: 6000,
+    trainImages: 8000,
     validationImages: 1000,
     epochs: 2,
     batch: 64,
@@ -101,7 +101,7 @@ const DEFAULT: EvolveConfig = {
     calibrationImages: 256,
     compensate: true,
   },
-  final: { networks: 2, epochs: 5, trainImages: 50_000 },
+  final: { networks: 2, epochs: 6, trainImages: 50_000 },
   workers: 2,
 };
 
