@@ -7,18 +7,23 @@
  * 3. PyTorch CPU (when it can be installed here): the same networks with 1 and 2 threads,
  *    and the ratio engine / PyTorch.
  *
- * Options: --quick (fewer steps), --no-pytorch, --json FILE (write all results).
+ * 4. 8-bit inference of ResNet-8 through multipliers (exact, decomposable and table-only
+ *    designs) beside the engine's float inference and PyTorch's.
+ *
+ * Options: --quick (fewer steps), --no-pytorch, --no-conv, --no-quant, --json FILE.
  */
 import { parseFlags, runMain } from "../src/cli/args.ts";
 import { resnet } from "../src/graph/resnet.ts";
 import { benchConv2d } from "./conv2d_bench.ts";
 import { benchTraining, type TrainBenchResult } from "./train_bench.ts";
 import { ensurePytorch, type PytorchBenchResult, runPytorchBench } from "./pytorch.ts";
+import { benchQuantized } from "./quant_bench.ts";
 
 const FLAGS = {
   quick: { type: "boolean", help: "fewer timed steps (noisier)" },
   "no-pytorch": { type: "boolean", help: "skip the PyTorch reference" },
   "no-conv": { type: "boolean", help: "skip the per-kernel table" },
+  "no-quant": { type: "boolean", help: "skip the 8-bit inference table" },
   json: { type: "string", help: "also write every figure to this JSON file" },
 } as const;
 
@@ -65,7 +70,7 @@ await runMain(async () => {
   }
   out.engine = ours;
 
-  let torch: PytorchBenchResult[] = [];
+  const torch: PytorchBenchResult[] = [];
   if (!f["no-pytorch"]) {
     const python = await ensurePytorch();
     if (python) {
@@ -111,6 +116,24 @@ await runMain(async () => {
         .join("; ")
     }`,
   );
-  if (!torch.length) torch = [];
+  if (!f["no-quant"]) {
+    console.log(
+      "\n## ResNet-8 inference: float and 8-bit through multipliers (batch 100, random weights and images)\n",
+    );
+    console.log("| engine | path | workers | img/s | PyTorch float img/s (same threads) |");
+    console.log("| --- | --- | --- | --- | --- |");
+    out.quant = await benchQuantized({
+      count: f.quick ? 1000 : 2000,
+      reps: f.quick ? 2 : 3,
+      onRow: (r) => {
+        const t = torch.find((p) => p.depth === 8 && p.threads === r.workers);
+        console.log(
+          `| ${r.engine} | ${r.path} | ${r.workers} | ${r.imgPerSec.toFixed(0)} | ${
+            t ? t.inferImgPerSec.toFixed(0) : "-"
+          } |`,
+        );
+      },
+    });
+  }
   if (f.json) await Deno.writeTextFile(String(f.json), JSON.stringify(out, null, 2));
 });
