@@ -16,6 +16,9 @@ import type { QPlan } from "../quant/plan.ts";
 import { EXACT_NAME, multiplierTable } from "../multipliers/library.ts";
 import { activationStats, compensatePlan } from "../quant/compensate.ts";
 
+/** Activation ranges as `deno task evaluate` sets them by default (src/quant/README.md). */
+export const CALIBRATION = { method: "percentile", percentile: 99.999 } as const;
+
 export interface Measured {
   float: number;
   exact8: number;
@@ -152,7 +155,7 @@ export async function trainAndMeasure(opts: {
   model.meta = {
     ...model.meta,
     measured,
-    calibration: { method: "minmax", images: calib },
+    calibration: { ...CALIBRATION, images: calib },
     errorCompensation: opts.compensate,
   };
   return {
