@@ -80,7 +80,7 @@ const DEFAULT: EvolveConfig = {
   seed: 1,
   population: 8,
   offspring: 8,
-  generations: 5,
+  generations: 10,
   cgp: {
     rows: 2,
     cols: 10,
@@ -101,7 +101,7 @@ const DEFAULT: EvolveConfig = {
     calibrationImages: 256,
     compensate: true,
   },
-  final: { networks: 2, epochs: 6, trainImages: 50_000 },
+  final: { networks: 4, epochs: 8, trainImages: 50_000 },
   workers: 2,
 };
 
