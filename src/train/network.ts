@@ -10,6 +10,7 @@ import {
   type Graph,
   type GraphNode,
   inferShapes,
+  type PoolNode,
   type TensorShape,
 } from "../graph/graph.ts";
 import { findSlot, type ParamLayout, paramLayout } from "./layout.ts";
@@ -189,7 +190,6 @@ export class Network {
         case "input":
           break;
         case "conv": {
-          const [pt, pl] = node.pad;
           if (this.#useWinograd(node, x.shape, p.shape)) {
             k.f32_conv3x3s1_fwd_winograd(
               x.out,
@@ -197,37 +197,11 @@ export class Network {
               p.bias ?? 0,
               p.out,
               this.#winogradScratch,
-              n,
-              x.shape.h,
-              x.shape.w,
-              x.shape.c,
-              node.filters,
-              pt,
-              pl,
-              p.shape.h,
-              p.shape.w,
+              ...winogradGeometry(n, x, p),
             );
-            break;
+          } else {
+            k.f32_conv2d_fwd(x.out, p.weight!, p.bias ?? 0, p.out, ...convGeometry(n, x, p));
           }
-          k.f32_conv2d_fwd(
-            x.out,
-            p.weight!,
-            p.bias ?? 0,
-            p.out,
-            n,
-            x.shape.h,
-            x.shape.w,
-            x.shape.c,
-            node.filters,
-            node.kernel[0],
-            node.kernel[1],
-            node.stride[0],
-            node.stride[1],
-            pt,
-            pl,
-            p.shape.h,
-            p.shape.w,
-          );
           break;
         }
         case "batchnorm": {
@@ -267,23 +241,9 @@ export class Network {
           break;
         case "maxpool":
         case "avgpool": {
-          const [pt, pl] = node.pad;
-          const geometry = [
-            n,
-            x.shape.h,
-            x.shape.w,
-            x.shape.c,
-            node.kernel[0],
-            node.kernel[1],
-            node.stride[0],
-            node.stride[1],
-            pt,
-            pl,
-            p.shape.h,
-            p.shape.w,
-          ] as const;
-          if (node.op === "maxpool") k.f32_maxpool_fwd(x.out, p.out, p.saved1!, ...geometry);
-          else k.f32_avgpool_fwd(x.out, p.out, ...geometry);
+          const g = poolGeometry(n, x, p);
+          if (node.op === "maxpool") k.f32_maxpool_fwd(x.out, p.out, p.saved1!, ...g);
+          else k.f32_avgpool_fwd(x.out, p.out, ...g);
           break;
         }
         case "gap":
@@ -341,44 +301,18 @@ export class Network {
       const x = p.ins[0];
       switch (node.op) {
         case "conv": {
-          const [pt, pl] = node.pad;
-          const geometry = [
-            n,
-            x.shape.h,
-            x.shape.w,
-            x.shape.c,
-            node.filters,
-            node.kernel[0],
-            node.kernel[1],
-            node.stride[0],
-            node.stride[1],
-            pt,
-            pl,
-            p.shape.h,
-            p.shape.w,
-          ] as const;
           if (this.#useWinograd(node, x.shape, p.shape)) {
-            const s = this.#winogradScratch;
-            const g = [
-              n,
-              x.shape.h,
-              x.shape.w,
-              x.shape.c,
-              node.filters,
-              pt,
-              pl,
-              p.shape.h,
-              p.shape.w,
-            ] as const;
+            const s = this.#winogradScratch, g = winogradGeometry(n, x, p);
             k.f32_conv3x3s1_bwd_weights_winograd(x.out, p.grad, p.dweight!, p.dbias ?? 0, s, ...g);
             if (targets[0]) {
               k.f32_conv3x3s1_bwd_input_winograd(p.grad, p.weight!, targets[0], s, ...g);
             }
-            break;
-          }
-          k.f32_conv2d_bwd_weights(x.out, p.grad, p.dweight!, p.dbias ?? 0, ...geometry);
-          if (targets[0]) {
-            k.f32_conv2d_bwd_input(p.grad, p.weight!, targets[0], this.#scratch, ...geometry);
+          } else {
+            const g = convGeometry(n, x, p);
+            k.f32_conv2d_bwd_weights(x.out, p.grad, p.dweight!, p.dbias ?? 0, ...g);
+            if (targets[0]) {
+              k.f32_conv2d_bwd_input(p.grad, p.weight!, targets[0], this.#scratch, ...g);
+            }
           }
           break;
         }
@@ -402,28 +336,9 @@ export class Network {
         case "maxpool":
           if (targets[0]) k.f32_maxpool_bwd(p.grad, p.saved1!, targets[0], n * x.size, len);
           break;
-        case "avgpool": {
-          const [pt, pl] = node.pad;
-          if (targets[0]) {
-            k.f32_avgpool_bwd(
-              p.grad,
-              targets[0],
-              n,
-              x.shape.h,
-              x.shape.w,
-              x.shape.c,
-              node.kernel[0],
-              node.kernel[1],
-              node.stride[0],
-              node.stride[1],
-              pt,
-              pl,
-              p.shape.h,
-              p.shape.w,
-            );
-          }
+        case "avgpool":
+          if (targets[0]) k.f32_avgpool_bwd(p.grad, targets[0], ...poolGeometry(n, x, p));
           break;
-        }
         case "gap":
           if (targets[0]) k.f32_gap_bwd(p.grad, targets[0], n, x.shape.h * x.shape.w, x.shape.c);
           break;
@@ -510,4 +425,59 @@ function liveNodes(graph: Graph): Set<string> {
 
 function expectLength(what: string, found: number, expected: number): void {
   if (found !== expected) throw new Error(`Expected ${expected} ${what}, found ${found}`);
+}
+
+/** The geometry arguments every convolution kernel takes after its pointers. */
+function convGeometry(n: number, x: NodePlan, p: NodePlan) {
+  const node = p.node as ConvNode;
+  return [
+    n,
+    x.shape.h,
+    x.shape.w,
+    x.shape.c,
+    node.filters,
+    node.kernel[0],
+    node.kernel[1],
+    node.stride[0],
+    node.stride[1],
+    node.pad[0],
+    node.pad[1],
+    p.shape.h,
+    p.shape.w,
+  ] as const;
+}
+
+/** The same for the 3x3 stride-1 Winograd kernels (kernel and stride are implied). */
+function winogradGeometry(n: number, x: NodePlan, p: NodePlan) {
+  const node = p.node as ConvNode;
+  return [
+    n,
+    x.shape.h,
+    x.shape.w,
+    x.shape.c,
+    node.filters,
+    node.pad[0],
+    node.pad[1],
+    p.shape.h,
+    p.shape.w,
+  ] as const;
+}
+
+/** Pooling kernels' geometry: the convolution's without the filter count. */
+function poolGeometry(n: number, x: NodePlan, p: NodePlan) {
+  const node = p.node as PoolNode;
+  return [
+    n,
+    x.shape.h,
+    x.shape.w,
+    x.shape.c,
+    node.kernel[0],
+    node.kernel[1],
+    node.stride[0],
+    node.stride[1],
+    node.pad[0],
+    node.pad[1],
+    p.shape.h,
+    p.shape.w,
+  ] as const;
 }
