@@ -156,10 +156,11 @@ export async function writeReport(
         radius: 3,
       },
       {
-        label: "Pareto set (validation)",
-        points: [...front].sort((a, b) => x(a) - x(b)).map((r) => ({ x: x(r), y: err(r) })),
+        // The front is non-dominated in three objectives: its projection onto two is not a
+        // curve, so its points are not joined.
+        label: "Pareto set, 3 objectives (validation)",
+        points: front.map((r) => ({ x: x(r), y: err(r) })),
         color: "#1f77b4",
-        line: true,
       },
     ];
     const tested = finals.filter((f) => !f.error);
