@@ -13,7 +13,12 @@ import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli
 import { getCifar10 } from "../src/data/cifar10_source.ts";
 import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
-import { checkAssignment, multiplierOf, parseAssignment } from "../src/quant/assignment.ts";
+import {
+  checkAssignment,
+  multiplierOf,
+  parseAssignment,
+  recordedAssignmentText,
+} from "../src/quant/assignment.ts";
 import type { Calibration } from "../src/quant/calibrate.ts";
 import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
 import { inferenceEnergy } from "../src/quant/energy.ts";
@@ -27,8 +32,8 @@ const FLAGS = {
   model: { type: "string", help: "trained model file (.apxnet), e.g. from deno task train" },
   multiplier: {
     type: "string",
-    default: EXACT_NAME,
-    help: "NAME for every conv/dense layer, or node=NAME,... (others exact), or NAME,node=NAME2",
+    help: "NAME for every conv/dense layer, or node=NAME,... (others exact), or NAME,node=NAME2 " +
+      "(default: the multipliers a search recorded in the model file, else exact)",
   },
   data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
   limit: { type: "string", default: "10000", help: "test images to evaluate (the first N)" },
@@ -98,14 +103,18 @@ await runMain(async () => {
   const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
   const path = choiceFlag("path", f.path, ["auto", "dot", "rows", "table"] as const);
   const workers = intFlag("workers", f.workers);
+  const model = await loadModel(f.model);
+  // A network exported by the search carries the multipliers it was searched with.
+  const multiplierText = typeof f.multiplier === "string"
+    ? f.multiplier
+    : recordedAssignmentText(model.meta, EXACT_NAME);
   let spec;
   try {
-    spec = parseAssignment(String(f.multiplier), EXACT_NAME);
+    spec = parseAssignment(multiplierText, EXACT_NAME);
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
 
-  const model = await loadModel(f.model);
   const graph = model.graph;
   const layerIds = [...graphCost(graph).multsByNode.keys()];
   const { assignment, infos } = await libraryAssignment(spec.defaultName, spec.byNode);
@@ -167,7 +176,7 @@ await runMain(async () => {
     for (let i = 0; i < limit; i++) agree += ap.predictions[i] === ex.predictions[i] ? 1 : 0;
     console.log(
       `approximate 8-bit accuracy:  ${pct(ap.accuracy)} (${ap.correct}/${limit}; ${
-        String(f.multiplier)
+        typeof f.multiplier === "string" ? f.multiplier : `${multiplierText} (from the model file)`
       }${f.compensate ? ", mean error compensated in the biases" : ", no error compensation"}; ${
         pathsOf(ap.layers)
       }; ${ap.imagesPerSecond.toFixed(0)} img/s; same class as exact ` +

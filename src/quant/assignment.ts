@@ -79,3 +79,15 @@ export function checkAssignment(a: MultiplierAssignment, nodes: string[]): void 
     }
   }
 }
+
+/**
+ * The multiplier list `--multiplier` means when it is not given: the per-layer multipliers a
+ * search recorded in a model file's metadata (`node=NAME,...`), else `fallback` everywhere.
+ */
+export function recordedAssignmentText(meta: Record<string, unknown>, fallback: string): string {
+  const recorded = meta.multipliers;
+  if (recorded === null || typeof recorded !== "object") return fallback;
+  const entries = Object.entries(recorded as Record<string, unknown>)
+    .filter(([, name]) => typeof name === "string");
+  return entries.length ? entries.map(([node, name]) => `${node}=${name}`).join(",") : fallback;
+}
