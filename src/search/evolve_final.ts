@@ -8,12 +8,10 @@ import type { Graph } from "../graph/graph.ts";
 import type { EvolveConfig } from "./evolve_config.ts";
 import type { EvaluationRecord, FinalRecord } from "./evolve_record.ts";
 import { decodeGenome } from "./cgp/decode.ts";
-import { type LibraryEntry, searchSpace } from "./evolve.ts";
+import { hashString, type LibraryEntry, searchSpace } from "./evolve.ts";
 import { paretoSet } from "./evolve_report.ts";
-import type { RunDir } from "./evolve_run_dir.ts";
-import { writeAtomic } from "./evolve_run_dir.ts";
+import { type RunDir, writeAtomic } from "./evolve_run_dir.ts";
 import { deriveSeed } from "../train/recipe.ts";
-import { hashString } from "./evolve.ts";
 
 export interface FinalTask {
   id: string;

@@ -10,7 +10,7 @@ import { train } from "../train/trainer.ts";
 import type { Dataset } from "../train/replica.ts";
 import type { SavedModel } from "../train/model_file.ts";
 import { quantizeWithCalibration } from "../quant/quantize.ts";
-import { QuantizedNetwork } from "../quant/qnetwork.ts";
+import { argmaxRows, QuantizedNetwork } from "../quant/qnetwork.ts";
 import type { MultiplierAssignment } from "../quant/assignment.ts";
 import type { QPlan } from "../quant/plan.ts";
 import { EXACT_NAME, multiplierTable } from "../multipliers/library.ts";
@@ -55,14 +55,8 @@ export async function quantizedAccuracyHere(
     const n = Math.min(batch, count - start);
     qn.loadImages(data.images, start, n);
     qn.forward(n);
-    const logits = qn.logits(n);
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      for (let j = 1; j < classes; j++) {
-        if (logits[i * classes + j] > logits[i * classes + best]) best = j;
-      }
-      if (best === data.labels[start + i]) correct++;
-    }
+    const predicted = argmaxRows(qn.logits(n), n, classes);
+    for (let i = 0; i < n; i++) if (predicted[i] === data.labels[start + i]) correct++;
   }
   return correct / count;
 }

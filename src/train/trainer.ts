@@ -3,13 +3,12 @@
  * with evaluation after every epoch and a checkpoint that lets a killed run resume.
  */
 import type { Graph } from "../graph/graph.ts";
-import { compileEngine } from "../engine/wasm.ts";
+import { compileEngine, instantiateEngine } from "../engine/wasm.ts";
 import { deriveSeed, type TrainRecipe } from "./recipe.ts";
 import type { Dataset } from "./replica.ts";
 import { ReplicaPool, type Weights } from "./replica_pool.ts";
 import { LocalReplica, type ReplicaGroup } from "./local_replica.ts";
 import { Network } from "./network.ts";
-import { instantiateEngine } from "../engine/wasm.ts";
 import { cosineLr, oneCycleLr } from "./schedule.ts";
 import { Rng } from "../util/rng.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
