@@ -201,9 +201,13 @@ await runMain(async () => {
     const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
       const n = pickForRetraining(paretoSet(population), config.final.networks).length;
       const fb = new Progress({ total: Math.max(1, n), label: "final retraining" });
+      const held = config.final.validationImages ?? 0;
       console.log(
         `retraining ${n} network(s) of the Pareto set: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
-          `training images, measured on the CIFAR-10 test set`,
+          `training images, measured on the CIFAR-10 test set` +
+          (held && config.final.refineTolerance !== undefined
+            ? `; multipliers re-chosen on ${held} held-out training images`
+            : ""),
       );
       return await retrainFront(
         dir,
@@ -217,7 +221,13 @@ await runMain(async () => {
             `${r.id}: ${
               r.error
                 ? `failed: ${r.error}`
-                : `test ${(100 * r.test.approx8).toFixed(2)}% (approx. 8-bit)`
+                : `test ${(100 * r.test.approx8).toFixed(2)}% (approx. 8-bit)${
+                  r.refined
+                    ? `, re-chosen ${Object.values(r.refined.multipliers)[0]}: ${
+                      (100 * r.refined.test.approx8).toFixed(2)
+                    }%`
+                    : ""
+                }`
             }`,
           ),
       );

@@ -47,6 +47,8 @@ export interface CandidateResult {
   validation: { float: number; exact8: number; approx8: number; images: number };
   seconds: { train: number; evaluate: number };
   worker: number;
+  /** The trained network as a model file (docs/model-format.md), kept while it is a parent. */
+  model?: Uint8Array;
 }
 
 /** Trains and measures candidates: workers in a run, a stand-in in tests. */
@@ -171,6 +173,8 @@ export async function evolve(
           objectives: twin.objectives,
           validation: twin.validation,
           reusedFrom: twin.id,
+          // The twin's file may have been pruned when it left the population.
+          ...(twin.model && await dir.hasFile(twin.model) ? { model: twin.model } : {}),
         };
       } else {
         try {
@@ -188,6 +192,8 @@ export async function evolve(
             seconds: r.seconds,
             worker: r.worker,
           };
+          // Written before the log line, so a logged evaluation's model file exists.
+          if (r.model) rec.model = await dir.writeSearchModel(id, r.model);
           byPhenotype.set(d.phenotype, rec);
         } catch (e) {
           rec = {
@@ -264,6 +270,7 @@ export async function evolve(
       updated: new Date().toISOString(),
     };
     await dir.writeCheckpoint(checkpoint);
+    await dir.pruneSearchModels(population.map((r) => r.model).filter((m) => m !== undefined));
     events.onGeneration?.(g, checkpoint.hypervolume[g], population);
   }
   return { population: checkpoint.population.map((id) => known.get(id)!), checkpoint };

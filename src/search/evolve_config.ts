@@ -45,8 +45,16 @@ export interface EvolveConfig {
     /** How many networks of the front are retrained (picked across the front). */
     networks: number;
     epochs: number;
-    /** Training images for the final retraining (50,000 = the whole training set). */
+    /** Training images for the final retraining, drawn after the held-out validation images
+     * (50,000 with no validation = the whole training set). */
     trainImages: number;
+    /** Training-set images held out of the final retraining, on which each retrained
+     * network's multiplier is re-chosen (0 or absent: no re-choice). They include the
+     * candidates' validation split; the test set stays unseen until the end. */
+    validationImages?: number;
+    /** Re-choice rule: the cheapest library multiplier (one for the whole network) whose
+     * approximate 8-bit validation accuracy is at most this far below exact 8-bit. */
+    refineTolerance?: number;
   };
   /** Evaluation workers (default: one per core). */
   workers: number;
@@ -101,7 +109,13 @@ const DEFAULT: EvolveConfig = {
     calibrationImages: 256,
     compensate: true,
   },
-  final: { networks: 4, epochs: 8, trainImages: 50_000 },
+  final: {
+    networks: 4,
+    epochs: 8,
+    trainImages: 45_000,
+    validationImages: 5000,
+    refineTolerance: 0.01,
+  },
   workers: 2,
 };
 
@@ -136,7 +150,13 @@ export const PRESETS: Record<string, EvolveConfig> = {
       calibrationImages: 1024,
       compensate: true,
     },
-    final: { networks: 10, epochs: 50, trainImages: 50_000 },
+    final: {
+      networks: 10,
+      epochs: 50,
+      trainImages: 45_000,
+      validationImages: 5000,
+      refineTolerance: 0.01,
+    },
   },
   /** Seconds, on tiny data: for tests and trying the pipeline. */
   smoke: {
@@ -164,7 +184,13 @@ export const PRESETS: Record<string, EvolveConfig> = {
       calibrationImages: 32,
       compensate: true,
     },
-    final: { networks: 2, epochs: 1, trainImages: 160 },
+    final: {
+      networks: 2,
+      epochs: 1,
+      trainImages: 160,
+      validationImages: 64,
+      refineTolerance: 0.01,
+    },
   },
 };
 
@@ -194,6 +220,11 @@ export function checkEvolveConfig(c: EvolveConfig): void {
   int("final.networks", c.final.networks, 0);
   int("final.epochs", c.final.epochs, 1);
   int("final.trainImages", c.final.trainImages, 1);
+  int("final.validationImages", c.final.validationImages ?? 0, 0);
+  const tol = c.final.refineTolerance;
+  if (tol !== undefined && !(tol >= 0 && tol < 1)) {
+    throw new Error(`evolve config: final.refineTolerance must be in [0, 1), found ${tol}`);
+  }
   if (!(c.mutationRate > 0 && c.mutationRate <= 1)) {
     throw new Error(`evolve config: mutationRate must be in (0, 1], found ${c.mutationRate}`);
   }

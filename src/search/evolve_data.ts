@@ -1,7 +1,8 @@
 /**
  * The data a search uses, carved from CIFAR-10's training set by a seeded permutation:
  * a validation split that candidates are measured on, a disjoint training subset they are
- * trained on, and the training set for the final retraining. The test set is only used
+ * trained on, and, for the end, a larger held-out validation split (it contains the first)
+ * and the final retraining's training set, disjoint from it. The test set is only used
  * after the search, by the final retraining.
  */
 import { Rng } from "../util/rng.ts";
@@ -17,6 +18,8 @@ export interface SearchData {
   validation: Dataset;
   /** The final retraining's training images. */
   finalTrain: Dataset;
+  /** Held out of `finalTrain`: where retrained networks re-choose their multiplier. */
+  finalValidation: Dataset;
   test: Dataset;
 }
 
@@ -47,13 +50,20 @@ export function carveSearchData(
   const order = new Rng(deriveSeed(config.seed, 0xda7a)).shuffle(
     Int32Array.from({ length: n }, (_, i) => i),
   );
-  const finalCount = Math.min(config.final.trainImages, n);
+  const held = config.final.validationImages ?? 0;
+  if (held >= n) {
+    throw new Error(
+      `final.validationImages (${held}) must leave training images: the training set has ${n}`,
+    );
+  }
+  const finalCount = Math.min(config.final.trainImages, n - held);
   return {
     validation: gather(trainSet, order.subarray(0, validationImages)),
     train: gather(trainSet, order.subarray(validationImages, validationImages + trainImages)),
     finalTrain: finalCount === n
       ? gather(trainSet, Int32Array.from({ length: n }, (_, i) => i))
-      : gather(trainSet, order.subarray(0, finalCount)),
+      : gather(trainSet, order.subarray(held, held + finalCount)),
+    finalValidation: gather(trainSet, order.subarray(0, held)),
     test: gather(testSet, Int32Array.from({ length: testSet.labels.length }, (_, i) => i)),
   };
 }

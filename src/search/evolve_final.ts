@@ -12,6 +12,7 @@ import { hashString, type LibraryEntry, searchSpace } from "./evolve.ts";
 import { paretoSet } from "./evolve_report.ts";
 import { type RunDir, writeAtomic } from "./evolve_run_dir.ts";
 import { deriveSeed } from "../train/recipe.ts";
+import type { Refined } from "./evolve_refine.ts";
 
 export interface FinalTask {
   id: string;
@@ -22,12 +23,16 @@ export interface FinalTask {
   trainImages: number;
   calibrationImages: number;
   compensate: boolean;
+  /** Re-choose the multiplier on the held-out validation images (src/search/evolve_refine.ts). */
+  refine?: { tolerance: number; library: LibraryEntry[] };
   /** Written into the model file's metadata. */
   meta: Record<string, unknown>;
 }
 
 export interface FinalResult {
   test: { float: number; exact8: number; approx8: number; images: number };
+  /** The re-chosen multiplier, its validation figures and its test accuracy. */
+  refined?: Refined & { test: { approx8: number; images: number } };
   /** The retrained network as a model file (docs/model-format.md). */
   model: Uint8Array;
   seconds: number;
@@ -98,13 +103,17 @@ export async function retrainFront(
         trainImages: config.final.trainImages,
         calibrationImages: config.candidate.calibrationImages,
         compensate: config.candidate.compensate,
+        refine:
+          config.final.refineTolerance !== undefined && (config.final.validationImages ?? 0) > 0
+            ? { tolerance: config.final.refineTolerance, library }
+            : undefined,
         meta: {
           search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
           multipliers: rec.multipliers,
         },
       });
       await writeAtomic(dir.file(model), r.model);
-      out = { ...base, test: r.test, seconds: r.seconds };
+      out = { ...base, test: r.test, refined: r.refined, seconds: r.seconds };
     } catch (e) {
       out = {
         ...base,

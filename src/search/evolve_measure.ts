@@ -4,7 +4,7 @@
  * a candidate (on the validation split) and for a final network (on the test set).
  */
 import type { Graph } from "../graph/graph.ts";
-import { instantiateEngine } from "../engine/wasm.ts";
+import { type Engine, instantiateEngine } from "../engine/wasm.ts";
 import { STANDARD_RECIPE, type TrainRecipe } from "../train/recipe.ts";
 import { train } from "../train/trainer.ts";
 import type { Dataset } from "../train/replica.ts";
@@ -14,7 +14,7 @@ import { argmaxRows, QuantizedNetwork } from "../quant/qnetwork.ts";
 import type { MultiplierAssignment } from "../quant/assignment.ts";
 import type { QPlan } from "../quant/plan.ts";
 import { EXACT_NAME, multiplierTable } from "../multipliers/library.ts";
-import { activationStats, compensatePlan } from "../quant/compensate.ts";
+import { type ActivationStats, activationStats, compensatePlan } from "../quant/compensate.ts";
 
 /** Activation ranges as `deno task evaluate` sets them by default (src/quant/README.md). */
 export const CALIBRATION = { method: "percentile", percentile: 99.999 } as const;
@@ -29,6 +29,8 @@ export interface Measured {
 export interface TrainAndMeasure {
   model: SavedModel;
   measured: Measured;
+  /** The 8-bit network, to measure it through other multipliers. */
+  quantized: QuantizedModel;
   seconds: { train: number; evaluate: number };
 }
 
@@ -113,38 +115,18 @@ export async function trainAndMeasure(opts: {
     model,
     opts.trainData.images,
     calib,
-    { method: "minmax" },
+    CALIBRATION,
     {},
     engine,
   );
-  const exactTable = await tableOf(EXACT_NAME);
-  const exact: MultiplierAssignment = {
-    defaultName: EXACT_NAME,
-    byNode: {},
-    tables: { [EXACT_NAME]: exactTable },
-    decompositions: {},
-  };
-  const exact8 = await quantizedAccuracyHere(opts.module, plan, exact, opts.evalData, count);
-  const names = [...new Set(Object.values(opts.multipliers))];
-  let approx8 = exact8;
-  if (names.some((n) => n !== EXACT_NAME)) {
-    const approx: MultiplierAssignment = {
-      defaultName: EXACT_NAME,
-      byNode: opts.multipliers,
-      tables: Object.fromEntries(
-        await Promise.all([EXACT_NAME, ...names].map(async (n) => [n, await tableOf(n)])),
-      ),
-      decompositions: {},
-    };
-    const approxPlan = opts.compensate
-      ? compensatePlan(
-        plan,
-        approx,
-        await activationStats(plan, opts.trainData.images, calib, engine),
-      )
-      : plan;
-    approx8 = await quantizedAccuracyHere(opts.module, approxPlan, approx, opts.evalData, count);
-  }
+  const quantized = new QuantizedModel(opts.module, engine, plan, {
+    images: opts.trainData.images,
+    count: calib,
+    compensate: opts.compensate,
+  });
+  const exact8 = await quantized.accuracy({}, opts.evalData);
+  const approximate = Object.values(opts.multipliers).some((n) => n !== EXACT_NAME);
+  const approx8 = approximate ? await quantized.accuracy(opts.multipliers, opts.evalData) : exact8;
   const measured = { float: last.evalAccuracy!, exact8, approx8, images: count };
   model.meta = {
     ...model.meta,
@@ -155,6 +137,42 @@ export async function trainAndMeasure(opts: {
   return {
     model,
     measured,
+    quantized,
     seconds: { train: (t1 - t0) / 1000, evaluate: (performance.now() - t1) / 1000 },
   };
+}
+
+/**
+ * A trained network's 8-bit plan, measured through any multipliers: the bias correction of
+ * each assignment comes from activation statistics gathered once on the calibration images.
+ */
+export class QuantizedModel {
+  #stats?: Promise<ActivationStats>;
+
+  constructor(
+    readonly module: WebAssembly.Module,
+    readonly engine: Engine,
+    readonly plan: QPlan,
+    readonly calibration: { images: Uint8Array; count: number; compensate: boolean },
+  ) {}
+
+  /** Accuracy on `data` with `multipliers` (node id -> library name; missing nodes exact). */
+  async accuracy(multipliers: Record<string, string>, data: Dataset): Promise<number> {
+    const names = [...new Set([EXACT_NAME, ...Object.values(multipliers)])];
+    const assignment: MultiplierAssignment = {
+      defaultName: EXACT_NAME,
+      byNode: multipliers,
+      tables: Object.fromEntries(await Promise.all(names.map(async (n) => [n, await tableOf(n)]))),
+      decompositions: {},
+    };
+    const { images, count, compensate } = this.calibration;
+    const approximate = names.length > 1;
+    if (approximate && compensate) {
+      this.#stats ??= activationStats(this.plan, images, count, this.engine);
+    }
+    const plan = approximate && compensate
+      ? compensatePlan(this.plan, assignment, await this.#stats!)
+      : this.plan;
+    return await quantizedAccuracyHere(this.module, plan, assignment, data, data.labels.length);
+  }
 }

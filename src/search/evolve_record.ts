@@ -28,6 +28,9 @@ export interface EvaluationRecord {
   /** Which worker evaluated it, or the id of the earlier record with the same phenotype. */
   worker?: number;
   reusedFrom?: string;
+  /** The network as trained during the search (run-relative .apxnet path), kept while it
+   * is in the population. */
+  model?: string;
   error?: string;
 }
 
@@ -54,6 +57,18 @@ export interface FinalRecord {
   trainImages: number;
   /** Test-set accuracies (10,000 CIFAR-10 test images unless limited). */
   test: { float: number; exact8: number; approx8: number; images: number };
+  /**
+   * The same network with its multiplier re-chosen after retraining (src/search/evolve_refine.ts):
+   * the cheapest one within a tolerance of exact 8-bit on held-out validation images, then
+   * measured on the test set. Absent when the run does not re-choose.
+   */
+  refined?: {
+    multipliers: Record<string, string>;
+    energyNj: number;
+    validation: { exact8: number; approx8: number; images: number; tolerance: number };
+    trials: { name: string; approx8: number }[];
+    test: { approx8: number; images: number };
+  };
   model: string;
   seconds: number;
   error?: string;

@@ -5,6 +5,7 @@
  *   checkpoint.json      generations done, current parents, hypervolume (atomic rewrite)
  *   final.jsonl          the retrained Pareto networks, one line each
  *   models/              the retrained Pareto networks as model files
+ *   models/search/       the current parents as trained during the search (others pruned)
  *   pareto.csv, pareto.md, charts/*.png, log.txt
  * Everything needed to resume is in the first four; nothing finished is lost by a kill.
  */
@@ -17,6 +18,14 @@ export class RunDir {
 
   file(name: string): string {
     return join(this.path, name);
+  }
+
+  async hasFile(rel: string): Promise<boolean> {
+    try {
+      return (await Deno.stat(this.file(rel))).isFile;
+    } catch {
+      return false;
+    }
   }
 
   async exists(): Promise<boolean> {
@@ -75,6 +84,28 @@ export class RunDir {
 
   appendFinal(rec: FinalRecord): Promise<void> {
     return appendLine(this.file("final.jsonl"), rec);
+  }
+
+  /** Writes a candidate's model file atomically; returns its run-relative path. */
+  async writeSearchModel(id: string, bytes: Uint8Array): Promise<string> {
+    const rel = join("models", "search", `${id}.apxnet`);
+    await Deno.mkdir(this.file(join("models", "search")), { recursive: true });
+    await writeAtomic(this.file(rel), bytes);
+    return rel;
+  }
+
+  /** Deletes the search's model files other than `keep` (run-relative paths). */
+  async pruneSearchModels(keep: string[]): Promise<void> {
+    const kept = new Set(keep.map((p) => this.file(p)));
+    const dir = this.file(join("models", "search"));
+    try {
+      for await (const e of Deno.readDir(dir)) {
+        const path = join(dir, e.name);
+        if (e.isFile && !kept.has(path)) await Deno.remove(path);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+    }
   }
 
   async readCheckpoint(): Promise<Checkpoint | null> {

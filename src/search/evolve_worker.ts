@@ -9,6 +9,8 @@ import type { FinalResult, FinalTask } from "./evolve_final.ts";
 import type { SearchData } from "./evolve_data.ts";
 import { trainAndMeasure } from "./evolve_measure.ts";
 import { encodeModel } from "../train/model_file.ts";
+import { graphCost } from "../graph/count.ts";
+import { refineMultiplier } from "./evolve_refine.ts";
 
 export type SearchJob = { kind: "candidate"; task: CandidateTask } | {
   kind: "final";
@@ -35,7 +37,12 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       calibrationImages: t.candidate.calibrationImages,
       compensate: t.candidate.compensate,
     });
-    return { validation: r.measured, seconds: r.seconds, worker: slot };
+    return {
+      validation: r.measured,
+      seconds: r.seconds,
+      worker: slot,
+      model: encodeModel(r.model),
+    };
   }
   const t = job.task;
   const t0 = performance.now();
@@ -53,9 +60,33 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
     compensate: t.compensate,
     meta: t.meta,
   });
+  let refined: FinalResult["refined"];
+  if (t.refine && init.data.finalValidation.labels.length > 0) {
+    const choice = await refineMultiplier({
+      quantized: r.quantized,
+      multsByNode: graphCost(t.graph).multsByNode,
+      library: t.refine.library,
+      validation: init.data.finalValidation,
+      tolerance: t.refine.tolerance,
+    });
+    const same = JSON.stringify(choice.multipliers) === JSON.stringify(t.multipliers);
+    const approx8 = same
+      ? r.measured.approx8
+      : await r.quantized.accuracy(choice.multipliers, init.data.test);
+    refined = { ...choice, test: { approx8, images: r.measured.images } };
+    // The model file carries the re-chosen multipliers (what `deno task evaluate` uses by
+    // default); the search's own choice stays in its metadata.
+    r.model.meta = {
+      ...r.model.meta,
+      multipliers: choice.multipliers,
+      searchMultipliers: t.multipliers,
+      refined,
+    };
+  }
   r.model.meta = { ...r.model.meta, test: r.measured };
   return {
     test: r.measured,
+    refined,
     model: encodeModel(r.model),
     seconds: (performance.now() - t0) / 1000,
   };

@@ -73,8 +73,30 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
     assert.equal(f.error, undefined);
     assert.equal(f.test.images, 120);
     const model = await loadModel(dir.file(f.model));
-    assert.deepEqual(model.meta.multipliers, f.multipliers);
     assert.ok(f.exactEnergyNj >= f.energyNj);
+    // The smoke preset re-chooses the multiplier on 64 held-out images.
+    const r = f.refined!;
+    assert.equal(r.validation.images, 64);
+    assert.ok(r.validation.approx8 >= r.validation.exact8 - r.validation.tolerance);
+    assert.equal(new Set(Object.values(r.multipliers)).size, 1);
+    assert.ok(r.energyNj <= f.exactEnergyNj + 1e-9);
+    for (const t of r.trials.slice(0, -1)) {
+      assert.ok(t.approx8 < r.validation.exact8 - r.validation.tolerance, `${f.id}: ${t.name}`);
+    }
+    assert.deepEqual(model.meta.multipliers, r.multipliers);
+    assert.deepEqual(model.meta.searchMultipliers, f.multipliers);
+  }
+  // Every parent still in the population keeps the model it was trained into during the search.
+  const last = evaluations.filter((r) => r.model);
+  const kept = new Set<string>();
+  for await (const e of Deno.readDir(dir.file("models/search"))) {
+    kept.add(`models/search/${e.name}`);
+  }
+  assert.ok(kept.size > 0 && kept.size <= presetConfig("smoke").population);
+  for (const path of kept) {
+    assert.ok(last.some((r) => r.model === path), path);
+    const m = await loadModel(dir.file(path));
+    assert.ok(m.params.length > 0);
   }
   const csv = await Deno.readTextFile(dir.file("pareto.csv"));
   assert.ok(csv.startsWith("id,params,mults,multipliers,energy_nJ"));
@@ -93,6 +115,9 @@ Deno.test("the same seed gives the same genomes and objectives with 1 and 2 work
     }))
       .sort((x, y) => x.id.localeCompare(y.id));
   assert.deepEqual(key(a.evaluations), key(b.evaluations));
-  assert.deepEqual(a.finals.map((f) => [f.id, f.test]), b.finals.map((f) => [f.id, f.test]));
+  assert.deepEqual(
+    a.finals.map((f) => [f.id, f.test, f.refined]),
+    b.finals.map((f) => [f.id, f.test, f.refined]),
+  );
   for (const r of [a, b]) await Deno.remove(r.dir.path, { recursive: true });
 });
