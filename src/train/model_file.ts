@@ -1,12 +1,58 @@
 /**
  * Saving and loading a trained network: graph + weights + batch-norm statistics + metadata
- * in one file. The format is described in docs/model-format.md.
+ * in one file, and (version 2) optionally what 8-bit inference needs without the multiplier
+ * library or calibration images: the product tables of its multipliers and the calibrated
+ * quantisation. The format is described in docs/model-format.md.
+ *
+ * encodeModel/decodeModel use no Deno API (the embedding library bundles them for Node.js
+ * and browsers); saveModel/loadModel read and write files with Deno.
  */
 import type { Graph } from "../graph/graph.ts";
+import { crc32 } from "../data/crc32.ts";
+import { exactTable } from "../quant/decompose.ts";
 import { paramLayout } from "./layout.ts";
 
 export const MODEL_MAGIC = "APXNET01";
-export const MODEL_FORMAT_VERSION = 1;
+/** The version written. */
+export const MODEL_FORMAT_VERSION = 2;
+/** Versions read: 1 (graph, weights, statistics, meta) and 2 (+ tables, inference, CRC). */
+export const MODEL_FORMAT_VERSIONS_READ = [1, 2] as const;
+
+/** Entries of a multiplier's product table: index a * 256 + b (activation a, weight b). */
+export const PRODUCT_TABLE_SIZE = 65536;
+
+/** A multiplier carried by a model file. */
+export interface ModelTable {
+  name: string;
+  /** Energy of one multiplication, picojoules (the library's model estimate). */
+  energyPj: number;
+  /** 65,536 products, index a * 256 + b. */
+  table: Uint16Array;
+}
+
+/** The affine 8-bit encodings of a network, calibrated once and stored (see src/quant/). */
+export interface InferenceSpec {
+  /** Multipliers of the approximate 8-bit network: `defaultName` wherever `byNode` is silent. */
+  multipliers: { defaultName: string; byNode: Record<string, string> };
+  /** Whether approximate 8-bit subtracts each multiplier's mean error from the biases by
+   * default (`corrections`; src/quant/compensate.ts). */
+  compensate: boolean;
+  /** Weight encodings per output channel or one per tensor. */
+  weights: "channel" | "tensor";
+  /** How `ranges` were measured. */
+  calibration: {
+    method: "minmax" | "percentile";
+    percentile?: number;
+    /** Calibration images used (the first N of `source`). */
+    images: number;
+    source?: string;
+  };
+  /** Float range [lo, hi] of every tensor the quantiser needs (node id -> range). */
+  ranges: Record<string, [number, number]>;
+  /** multiplier -> conv/dense node -> per output channel, the rounded mean error of the
+   * multiplier that compensation subtracts from the int32 bias. */
+  corrections: Record<string, Record<string, number[]>>;
+}
 
 export interface SavedModel {
   graph: Graph;
@@ -14,6 +60,17 @@ export interface SavedModel {
   state: Float32Array;
   /** How it was trained and measured (free-form, JSON). */
   meta: Record<string, unknown>;
+  /** Multipliers whose product tables the file carries (version 2). */
+  tables?: ModelTable[];
+  /** The calibrated 8-bit quantisation (version 2). Valid only for these weights. */
+  inference?: InferenceSpec;
+}
+
+/** A table entry of the header; `exact` tables (M(a, b) = a * b) are not stored. */
+interface HeaderTable {
+  name: string;
+  energyPj: number;
+  exact?: boolean;
 }
 
 interface Header {
@@ -23,12 +80,28 @@ interface Header {
   paramCount: number;
   stateCount: number;
   meta: Record<string, unknown>;
+  tables?: HeaderTable[];
+  inference?: InferenceSpec;
+  /** CRC-32 of everything after the header's padding (version 2). */
+  dataCrc32?: number;
 }
+
+const TABLE_BYTES = 2 * PRODUCT_TABLE_SIZE;
 
 export function encodeModel(model: SavedModel): Uint8Array {
   const layout = paramLayout(model.graph);
   check("model", "parameters", model.params.length, layout.paramCount);
   check("model", "batch-norm statistics", model.state.length, layout.stateCount);
+  const tables = model.tables ?? [];
+  const seen = new Set<string>();
+  for (const t of tables) {
+    if (seen.has(t.name)) {
+      throw new Error(`Cannot save model: multiplier '${t.name}' is given twice`);
+    }
+    seen.add(t.name);
+    checkTableEntry("Cannot save model", t.name, t.energyPj, t.table.length);
+  }
+  const stored = tables.filter((t) => !isExactTable(t.table));
   const header: Header = {
     format: "approxnas-model",
     version: MODEL_FORMAT_VERSION,
@@ -36,30 +109,52 @@ export function encodeModel(model: SavedModel): Uint8Array {
     paramCount: layout.paramCount,
     stateCount: layout.stateCount,
     meta: model.meta,
+    ...(tables.length
+      ? {
+        tables: tables.map((t) => ({
+          name: t.name,
+          energyPj: t.energyPj,
+          ...(isExactTable(t.table) ? { exact: true } : {}),
+        })),
+      }
+      : {}),
+    ...(model.inference ? { inference: model.inference } : {}),
   };
+  const floats = 4 * (layout.paramCount + layout.stateCount);
+  const data = new Uint8Array(floats + TABLE_BYTES * stored.length);
+  const dataView = new DataView(data.buffer);
+  let at = 0;
+  for (const arr of [model.params, model.state]) {
+    for (let i = 0; i < arr.length; i++, at += 4) dataView.setFloat32(at, arr[i], true);
+  }
+  for (const t of stored) {
+    data.set(tableBytes(t.table), at);
+    at += TABLE_BYTES;
+  }
+  header.dataCrc32 = crc32(data);
   const json = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align4(12 + json.length);
-  const out = new Uint8Array(dataStart + 4 * (layout.paramCount + layout.stateCount));
+  const out = new Uint8Array(dataStart + data.length);
   out.set(new TextEncoder().encode(MODEL_MAGIC), 0);
-  const view = new DataView(out.buffer);
-  view.setUint32(8, json.length, true);
+  new DataView(out.buffer).setUint32(8, json.length, true);
   out.set(json, 12);
-  let at = dataStart;
-  for (const arr of [model.params, model.state]) {
-    for (let i = 0; i < arr.length; i++, at += 4) view.setFloat32(at, arr[i], true);
-  }
+  out.set(data, dataStart);
   return out;
 }
 
-/** Parses a model file's bytes; `name` is used in error messages. */
+/** Parses a model file's bytes (version 1 or 2); `name` is used in error messages. */
 export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
-  const fail = (what: string) => {
+  const fail = (what: string): never => {
     throw new Error(`Cannot load model '${name}': ${what}`);
   };
   if (bytes.length < 12) fail(`it must be at least 12 bytes, found ${bytes.length}`);
   const magic = new TextDecoder().decode(bytes.subarray(0, 8));
   if (magic !== MODEL_MAGIC) {
-    fail(`it must start with '${MODEL_MAGIC}', found '${magic.replace(/[^\x20-\x7e]/g, "?")}'`);
+    fail(
+      `it must start with '${MODEL_MAGIC}' (an approxnas .apxnet model file), found '${
+        magic.replace(/[^\x20-\x7e]/g, "?")
+      }'`,
+    );
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const jsonLen = view.getUint32(8, true);
@@ -72,9 +167,15 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
   } catch (e) {
     return fail(`header is not valid JSON (${(e as Error).message})`);
   }
-  if (header.format !== "approxnas-model" || header.version !== MODEL_FORMAT_VERSION) {
+  const versions: readonly number[] = MODEL_FORMAT_VERSIONS_READ;
+  if (
+    header === null || typeof header !== "object" || header.format !== "approxnas-model" ||
+    !versions.includes(header.version)
+  ) {
     fail(
-      `expected format approxnas-model version ${MODEL_FORMAT_VERSION}, found ${header.format} version ${header.version}`,
+      `expected format approxnas-model version ${
+        versions.join(" or ")
+      }, found ${header?.format} version ${header?.version}`,
     );
   }
   let layout;
@@ -85,22 +186,60 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
   }
   check(name, "parameters", header.paramCount, layout.paramCount);
   check(name, "batch-norm statistics", header.stateCount, layout.stateCount);
+  const entries = header.version >= 2 ? header.tables ?? [] : [];
+  if (!Array.isArray(entries)) fail(`its 'tables' must be a list, found ${typeof entries}`);
+  const names = new Set<string>();
+  for (const t of entries) {
+    checkTableEntry(`Cannot load model '${name}'`, t?.name, t?.energyPj, PRODUCT_TABLE_SIZE);
+    if (names.has(t.name)) fail(`it carries multiplier '${t.name}' twice`);
+    names.add(t.name);
+  }
+  const stored = entries.filter((t) => !t.exact);
   const dataStart = align4(12 + jsonLen);
-  const expected = dataStart + 4 * (layout.paramCount + layout.stateCount);
+  const floats = 4 * (layout.paramCount + layout.stateCount);
+  const expected = dataStart + floats + TABLE_BYTES * stored.length;
   if (bytes.length !== expected) {
-    fail(`it must be ${expected} bytes for its graph, found ${bytes.length}`);
+    const tablesText = stored.length ? ` and ${stored.length} product table(s)` : "";
+    fail(`it must be ${expected} bytes for its graph${tablesText}, found ${bytes.length}`);
+  }
+  if (header.version >= 2) {
+    const found = crc32(bytes.subarray(dataStart));
+    if (found !== header.dataCrc32) {
+      fail(
+        `its data is corrupt: CRC-32 ${hex(found)}, the header recorded ${
+          hex(header.dataCrc32 ?? NaN)
+        }`,
+      );
+    }
   }
   const read = (from: number, count: number) => {
     const a = new Float32Array(count);
     for (let i = 0; i < count; i++) a[i] = view.getFloat32(from + 4 * i, true);
     return a;
   };
-  return {
+  const model: SavedModel = {
     graph: header.graph,
     params: read(dataStart, layout.paramCount),
     state: read(dataStart + 4 * layout.paramCount, layout.stateCount),
     meta: header.meta ?? {},
   };
+  if (entries.length) {
+    let at = dataStart + floats;
+    model.tables = entries.map((t) => {
+      let table: Uint16Array;
+      if (t.exact) table = exactTable();
+      else {
+        table = new Uint16Array(PRODUCT_TABLE_SIZE);
+        for (let i = 0; i < PRODUCT_TABLE_SIZE; i++) table[i] = view.getUint16(at + 2 * i, true);
+        at += TABLE_BYTES;
+      }
+      return { name: t.name, energyPj: t.energyPj, table };
+    });
+  }
+  if (header.version >= 2 && header.inference !== undefined) {
+    model.inference = checkInference(name, header.inference);
+  }
+  return model;
 }
 
 export async function saveModel(path: string, model: SavedModel): Promise<void> {
@@ -119,12 +258,73 @@ export async function loadModel(path: string): Promise<SavedModel> {
   return decodeModel(bytes, path);
 }
 
+/** Whether `table` is the exact product a * b (such tables are not stored in files). */
+export function isExactTable(table: Uint16Array): boolean {
+  if (table.length !== PRODUCT_TABLE_SIZE) return false;
+  for (let a = 0; a < 256; a++) {
+    for (let b = 0; b < 256; b++) if (table[a * 256 + b] !== a * b) return false;
+  }
+  return true;
+}
+
+/** The table as little-endian bytes. */
+function tableBytes(table: Uint16Array): Uint8Array {
+  const out = new Uint8Array(2 * table.length);
+  const v = new DataView(out.buffer);
+  for (let i = 0; i < table.length; i++) v.setUint16(2 * i, table[i], true);
+  return out;
+}
+
+function checkTableEntry(prefix: string, mult: unknown, energyPj: unknown, entries: number): void {
+  const fail = (what: string) => {
+    throw new Error(`${prefix}: ${what}`);
+  };
+  if (typeof mult !== "string" || !mult) fail(`a product table has no name (found ${mult})`);
+  if (typeof energyPj !== "number" || !Number.isFinite(energyPj) || energyPj < 0) {
+    fail(`multiplier '${mult}' needs an energy >= 0 pJ per multiplication, found ${energyPj}`);
+  }
+  if (entries !== PRODUCT_TABLE_SIZE) {
+    fail(
+      `the table of multiplier '${mult}' must have ${PRODUCT_TABLE_SIZE} entries, found ${entries}`,
+    );
+  }
+}
+
+/** Checks the shape of a stored inference section (what it refers to is checked on use). */
+function checkInference(name: string, spec: InferenceSpec): InferenceSpec {
+  const fail = (what: string): never => {
+    throw new Error(`Cannot load model '${name}': its inference section ${what}`);
+  };
+  const isRecord = (x: unknown): x is Record<string, unknown> =>
+    x !== null && typeof x === "object" && !Array.isArray(x);
+  if (!isRecord(spec)) fail(`must be an object, found ${JSON.stringify(spec)}`);
+  const m = spec.multipliers;
+  if (!isRecord(m) || typeof m.defaultName !== "string" || !isRecord(m.byNode)) {
+    fail(`needs multipliers {defaultName, byNode}, found ${JSON.stringify(m)}`);
+  }
+  if (spec.weights !== "channel" && spec.weights !== "tensor") {
+    fail(`needs weights 'channel' or 'tensor', found ${JSON.stringify(spec.weights)}`);
+  }
+  if (!isRecord(spec.ranges)) fail(`needs ranges {node: [lo, hi]}`);
+  for (const [node, r] of Object.entries(spec.ranges)) {
+    if (!Array.isArray(r) || r.length !== 2 || !r.every(Number.isFinite) || r[0] > r[1]) {
+      fail(`has an invalid range for '${node}': expected [lo, hi], found ${JSON.stringify(r)}`);
+    }
+  }
+  if (!isRecord(spec.corrections)) fail(`needs corrections {multiplier: {node: [...]}}`);
+  return { ...spec, compensate: spec.compensate === true };
+}
+
 function check(name: string, what: string, found: number, expected: number): void {
   if (found !== expected) {
     throw new Error(
       `Cannot load model '${name}': its graph needs ${expected} ${what}, found ${found}`,
     );
   }
+}
+
+function hex(x: number): string {
+  return Number.isFinite(x) ? `0x${(x >>> 0).toString(16).padStart(8, "0")}` : String(x);
 }
 
 function align4(x: number): number {

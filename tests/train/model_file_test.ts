@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { decodeModel, encodeModel, loadModel, saveModel } from "../../src/train/model_file.ts";
+import {
+  decodeModel,
+  encodeModel,
+  type InferenceSpec,
+  loadModel,
+  MODEL_MAGIC,
+  type SavedModel,
+  saveModel,
+} from "../../src/train/model_file.ts";
+import { exactTable } from "../../src/quant/decompose.ts";
 import { paramLayout } from "../../src/train/layout.ts";
 import { resnet } from "../../src/graph/resnet.ts";
 import { Rng } from "../../src/util/rng.ts";
@@ -47,11 +56,126 @@ Deno.test("damaged model files are refused with the reason", () => {
   );
   const bad = bytes.slice();
   bad[0] = 0x51;
-  assert.throws(() => decodeModel(bad, "x"), /must start with 'APXNET01', found 'QPXNET01'/);
+  assert.throws(
+    () => decodeModel(bad, "x"),
+    /must start with 'APXNET01' \(an approxnas .apxnet model file\), found 'QPXNET01'/,
+  );
   assert.throws(() => decodeModel(new Uint8Array(5), "tiny"), /at least 12 bytes, found 5/);
   const m = randomModel();
   assert.throws(
     () => encodeModel({ ...m, params: m.params.subarray(1) }),
     /needs 78042 parameters, found 78041/,
+  );
+});
+
+/** A version 1 file as the first format wrote it: header, padding, parameters, statistics. */
+function versionOneBytes(model: SavedModel): Uint8Array {
+  const layout = paramLayout(model.graph);
+  const header = {
+    format: "approxnas-model",
+    version: 1,
+    graph: model.graph,
+    paramCount: layout.paramCount,
+    stateCount: layout.stateCount,
+    meta: model.meta,
+  };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const start = (12 + json.length + 3) & ~3;
+  const out = new Uint8Array(start + 4 * (layout.paramCount + layout.stateCount));
+  out.set(new TextEncoder().encode(MODEL_MAGIC));
+  const view = new DataView(out.buffer);
+  view.setUint32(8, json.length, true);
+  out.set(json, 12);
+  [...model.params, ...model.state].forEach((x, i) => view.setFloat32(start + 4 * i, x, true));
+  return out;
+}
+
+function oddTable(seed: number): Uint16Array {
+  const rng = new Rng(seed);
+  return Uint16Array.from(exactTable(), (v) => Math.max(0, v - rng.int(50)));
+}
+
+const SPEC: InferenceSpec = {
+  multipliers: { defaultName: "odd", byNode: { conv1: "mul8u_exact" } },
+  compensate: true,
+  weights: "channel",
+  calibration: { method: "percentile", percentile: 99.999, images: 1000, source: "test" },
+  ranges: { relu3: [0, 3.25], add9: [-1.0000000000000002, 0.30000000000000004] },
+  corrections: { odd: { conv1: [1, -2, 3] } },
+};
+
+Deno.test("version 1 files are still read", () => {
+  const model = randomModel();
+  const back = decodeModel(versionOneBytes(model), "v1.apxnet");
+  assert.deepEqual(back, model);
+});
+
+Deno.test("version 2 carries product tables (the exact one implicit) and the quantisation", () => {
+  const model = {
+    ...randomModel(),
+    tables: [
+      { name: "mul8u_exact", energyPj: 0.5, table: exactTable() },
+      { name: "odd", energyPj: 0.25, table: oddTable(3) },
+    ],
+    inference: SPEC,
+  };
+  const bytes = encodeModel(model);
+  // The exact table costs a header entry only: it is rebuilt on load.
+  const bare = encodeModel({ ...model, tables: [] }).length;
+  const exactOnly = encodeModel({ ...model, tables: [model.tables[0]] }).length;
+  assert.ok(exactOnly - bare < 100, `${exactOnly - bare} bytes for the exact table`);
+  assert.ok(bytes.length - exactOnly >= 131072, "the other table is stored");
+  const back = decodeModel(bytes, "v2.apxnet");
+  assert.deepEqual(back, model);
+  assert.equal(back.inference!.ranges.add9[1], 0.30000000000000004, "ranges keep every bit");
+});
+
+Deno.test("version 2 damage is named: data CRC, version, table entries, inference section", () => {
+  const model = { ...randomModel(), tables: [{ name: "odd", energyPj: 1, table: oddTable(4) }] };
+  const bytes = encodeModel(model);
+  const flipped = bytes.slice();
+  flipped[bytes.length - 7] ^= 0x10;
+  assert.throws(
+    () => decodeModel(flipped, "f.apxnet"),
+    /'f.apxnet': its data is corrupt: CRC-32 0x[0-9a-f]{8}, the header recorded 0x[0-9a-f]{8}/,
+  );
+  assert.throws(
+    () => decodeModel(bytes.subarray(0, bytes.length - 2), "c.apxnet"),
+    /it must be \d+ bytes for its graph and 1 product table\(s\), found \d+/,
+  );
+  const rewrite = (edit: (h: Record<string, unknown>) => void) => {
+    const len = new DataView(bytes.buffer).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + len)));
+    edit(header);
+    const json = new TextEncoder().encode(JSON.stringify(header));
+    const data = bytes.subarray((12 + len + 3) & ~3);
+    const start = (12 + json.length + 3) & ~3;
+    const out = new Uint8Array(start + data.length);
+    out.set(bytes.subarray(0, 8));
+    new DataView(out.buffer).setUint32(8, json.length, true);
+    out.set(json, 12);
+    out.set(data, start);
+    return out;
+  };
+  assert.doesNotThrow(() => decodeModel(rewrite(() => {}), "same"));
+  assert.throws(
+    () => decodeModel(rewrite((h) => h.version = 3), "new.apxnet"),
+    /'new.apxnet': expected format approxnas-model version 1 or 2, found approxnas-model version 3/,
+  );
+  assert.throws(
+    () => decodeModel(rewrite((h) => (h.tables as { energyPj: number }[])[0].energyPj = -1), "e"),
+    /multiplier 'odd' needs an energy >= 0 pJ per multiplication, found -1/,
+  );
+  assert.throws(
+    () =>
+      decodeModel(
+        rewrite((h) => h.inference = { ...SPEC, ranges: { relu3: [2, 1] } }),
+        "r.apxnet",
+      ),
+    /'r.apxnet': its inference section has an invalid range for 'relu3': expected \[lo, hi\], found \[2,1\]/,
+  );
+  assert.throws(
+    () => encodeModel({ ...model, tables: [model.tables[0], model.tables[0]] }),
+    /multiplier 'odd' is given twice/,
   );
 });

@@ -1,0 +1,117 @@
+/**
+ * Making a model file self-contained for embedding (Deno: reads the multiplier library):
+ * the product tables and energies of its multipliers, and its 8-bit quantisation calibrated
+ * on training images, go into the file (format version 2, docs/model-format.md), so that a
+ * browser classifies with it exactly as `deno task evaluate` does with the same settings.
+ *
+ * @example
+ * ```ts
+ * const train = await getCifar10({ split: "train" });
+ * const embeddable = await makeSelfContained(model, {
+ *   calibrationImages: train.images,
+ *   multipliers: "mul8u_bam_h1v4",
+ *   compensate: true,
+ * });
+ * await saveModel("model.apxnet", embeddable);
+ * ```
+ */
+import { compileEngine, type Engine, instantiateEngine } from "../engine/wasm.ts";
+import { graphCost } from "../graph/count.ts";
+import { EXACT_NAME, getMultiplier, multiplierTable } from "../multipliers/library.ts";
+import { parseAssignment, recordedAssignmentText } from "../quant/assignment.ts";
+import type { Calibration } from "../quant/calibrate.ts";
+import type { WeightGranularity } from "../quant/quantize.ts";
+import type { ModelTable, SavedModel } from "../train/model_file.ts";
+import { measureSpec } from "./spec.ts";
+
+/** The calibration `deno task evaluate` uses by default (src/quant/README.md). */
+export const DEFAULT_CALIBRATION: Calibration = { method: "percentile", percentile: 99.999 };
+/** Calibration images `deno task evaluate` uses by default (the first N training images). */
+export const DEFAULT_CALIBRATION_IMAGES = 1000;
+
+export interface SelfContainedOptions {
+  /** Calibration images, CIFAR-10 layout: normally the training set (never test images). */
+  calibrationImages: Uint8Array;
+  /** How many of them (the first N; default 1000, or all when fewer). */
+  calibrationCount?: number;
+  /** Default: 99.999th-percentile ranges, as `deno task evaluate`. */
+  calibration?: Calibration;
+  /** Default "channel", as `deno task evaluate`. */
+  weights?: WeightGranularity;
+  /**
+   * The approximate multipliers: `NAME`, `node=NAME,...` (others exact), `NAME,node=NAME2`, or
+   * node -> name (others exact). Default: the multipliers recorded in the model's metadata by
+   * the search, else exact everywhere.
+   */
+  multipliers?: string | Record<string, string>;
+  /** More library multipliers to carry (so a classifier may switch to them). */
+  extraMultipliers?: string[];
+  /** Approximate 8-bit subtracts each multiplier's mean error from the biases by default.
+   * Default: what the model's metadata records (`errorCompensation`), else false. */
+  compensate?: boolean;
+  /** Recorded as the calibration images' origin. */
+  source?: string;
+  /** Engine module (default: build/approxnas.wasm). */
+  module?: WebAssembly.Module;
+  /** Multiplier library directory (default data/multipliers). */
+  dataDir?: string;
+}
+
+/**
+ * A copy of `model` carrying what 8-bit inference needs: the tables and energies of the
+ * chosen multipliers (and the exact one), the activation ranges calibrated on the first
+ * `calibrationCount` images, and for each approximate multiplier the bias corrections of
+ * every layer. Earlier tables and quantisation of `model` are replaced.
+ */
+export async function makeSelfContained(
+  model: SavedModel,
+  opts: SelfContainedOptions,
+): Promise<SavedModel> {
+  const choice = typeof opts.multipliers === "object"
+    ? { defaultName: EXACT_NAME, byNode: { ...opts.multipliers } }
+    : parseAssignment(
+      opts.multipliers ?? recordedAssignmentText(model.meta, EXACT_NAME),
+      EXACT_NAME,
+    );
+  const layers = [...graphCost(model.graph).multsByNode.keys()];
+  for (const node of Object.keys(choice.byNode)) {
+    if (!layers.includes(node)) {
+      throw new Error(
+        `Multiplier assigned to '${node}', which is not a conv or dense layer of the network ` +
+          `(layers: ${layers.join(", ")})`,
+      );
+    }
+  }
+  const names = [
+    ...new Set([
+      EXACT_NAME,
+      ...layers.map((n) => choice.byNode[n] ?? choice.defaultName),
+      ...(opts.extraMultipliers ?? []),
+    ]),
+  ];
+  const tables: ModelTable[] = [];
+  const byName: Record<string, Uint16Array> = {};
+  const library = opts.dataDir ? { dataDir: opts.dataDir } : undefined;
+  for (const name of names) {
+    const info = await getMultiplier(name, library);
+    const table = await multiplierTable(name, library);
+    tables.push({ name, energyPj: info.energyPj, table });
+    byName[name] = table;
+  }
+  const available = Math.floor(opts.calibrationImages.length / 3072);
+  const count = opts.calibrationCount ?? Math.min(DEFAULT_CALIBRATION_IMAGES, available);
+  const module = opts.module ?? await compileEngine();
+  const engine = (): Promise<Engine> => instantiateEngine(module);
+  const inference = await measureSpec(model, {
+    images: opts.calibrationImages,
+    count,
+    calibration: opts.calibration ?? DEFAULT_CALIBRATION,
+    weights: opts.weights,
+    source: opts.source ?? "CIFAR-10 training images",
+    multipliers: choice,
+    tables: byName,
+    compensate: opts.compensate ?? model.meta.errorCompensation === true,
+    engine,
+  });
+  return { ...model, tables, inference };
+}

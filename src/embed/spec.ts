@@ -1,0 +1,145 @@
+/**
+ * The stored 8-bit quantisation of a model file (InferenceSpec, src/train/model_file.ts):
+ * measuring it once from calibration images, and rebuilding the exact plan from it anywhere.
+ *
+ * A plan is a deterministic function of the weights and the calibrated float ranges
+ * (src/quant/quantize.ts computes in IEEE double and float32 only), so storing the ranges
+ * gives the same plan, hence the same bits, in Deno, Node.js and browsers. Bias compensation
+ * (src/quant/compensate.ts) is stored as its result: per multiplier and layer, the rounded
+ * correction of each channel's int32 bias, which is what compensatePlan subtracts.
+ *
+ * No Deno API here: the embedding library bundles this module.
+ */
+import type { Engine } from "../engine/wasm.ts";
+import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "../quant/assignment.ts";
+import { calibrateRanges, type Calibration, type Range } from "../quant/calibrate.ts";
+import { activationStats, compensatePlan } from "../quant/compensate.ts";
+import { convSteps, type QPlan } from "../quant/plan.ts";
+import { quantizeModel, rangesNeeded, type WeightGranularity } from "../quant/quantize.ts";
+import { type InferenceSpec, isExactTable, type SavedModel } from "../train/model_file.ts";
+
+/** What measuring a spec needs. */
+export interface SpecOptions {
+  /** Calibration images, CIFAR-10 layout (3072 bytes each, CHW planes); the first `count`. */
+  images: Uint8Array;
+  count: number;
+  calibration: Calibration;
+  weights?: WeightGranularity;
+  /** Where the images come from, recorded (e.g. "CIFAR-10 training images"). */
+  source?: string;
+  /** The approximate multipliers. */
+  multipliers: { defaultName: string; byNode: Record<string, string> };
+  /** Product tables: corrections are measured for every non-exact one. */
+  tables: Record<string, Uint16Array>;
+  /** Default of approximate 8-bit: subtract the corrections. */
+  compensate: boolean;
+  /** Fresh engine instances for the float calibration and the byte statistics. */
+  engine: () => Promise<Engine>;
+}
+
+/**
+ * Calibrates `model` (activation ranges of the float network on the images) and, for every
+ * non-exact table, measures the bias correction of each conv/dense layer.
+ */
+export async function measureSpec(model: SavedModel, opts: SpecOptions): Promise<InferenceSpec> {
+  const ids = rangesNeeded(model.graph);
+  const ranges = await calibrateRanges(
+    model,
+    opts.images,
+    opts.count,
+    ids,
+    opts.calibration,
+    await opts.engine(),
+  );
+  const weights = opts.weights ?? "channel";
+  const spec: InferenceSpec = {
+    multipliers: { defaultName: opts.multipliers.defaultName, byNode: opts.multipliers.byNode },
+    compensate: opts.compensate,
+    weights,
+    calibration: {
+      method: opts.calibration.method,
+      ...(opts.calibration.method === "percentile"
+        ? { percentile: opts.calibration.percentile }
+        : {}),
+      images: opts.count,
+      ...(opts.source ? { source: opts.source } : {}),
+    },
+    ranges: Object.fromEntries(ids.map((id) => [id, [ranges.get(id)!.lo, ranges.get(id)!.hi]])),
+    corrections: {},
+  };
+  const approximate = Object.entries(opts.tables).filter(([, t]) => !isExactTable(t));
+  if (approximate.length) {
+    const plan = planFromSpec(model, spec);
+    const stats = await activationStats(plan, opts.images, opts.count, await opts.engine());
+    for (const [name, table] of approximate) {
+      const compensated = compensatePlan(plan, uniformAssignment(name, table), stats);
+      const byNode: Record<string, number[]> = {};
+      const before = convSteps(plan), after = convSteps(compensated);
+      before.forEach((s, i) => {
+        byNode[s.node] = Array.from(s.bias, (b, co) => b - after[i].bias[co]);
+      });
+      spec.corrections[name] = byNode;
+    }
+  }
+  return spec;
+}
+
+/** The plan the stored ranges give (no compensation); `name` is the file, for messages. */
+export function planFromSpec(model: SavedModel, spec: InferenceSpec, name = "model"): QPlan {
+  const ranges = new Map<string, Range>();
+  for (const [id, [lo, hi]] of Object.entries(spec.ranges)) ranges.set(id, { lo, hi });
+  for (const id of rangesNeeded(model.graph)) {
+    if (!ranges.has(id)) {
+      throw new Error(
+        `Model '${name}': its stored quantisation has no range for node '${id}' ` +
+          `(needed: ${rangesNeeded(model.graph).join(", ")}); export it again`,
+      );
+    }
+  }
+  const plan = quantizeModel(model, ranges, { weights: spec.weights });
+  plan.notes.calibration = spec.calibration;
+  return plan;
+}
+
+/**
+ * A copy of `plan` whose biases subtract the stored corrections of each layer's multiplier
+ * (bit for bit what compensatePlan gives); exact layers are unchanged.
+ */
+export function applyCorrections(
+  plan: QPlan,
+  assignment: MultiplierAssignment,
+  spec: InferenceSpec,
+  name = "model",
+): QPlan {
+  const exact = new Map<string, boolean>();
+  const isExact = (mult: string) => {
+    let e = exact.get(mult);
+    if (e === undefined) {
+      const t = assignment.tables[mult];
+      exact.set(mult, e = t !== undefined && isExactTable(t));
+    }
+    return e;
+  };
+  const steps = plan.steps.map((s) => {
+    if (s.op !== "conv") return s;
+    const mult = multiplierOf(assignment, s.node);
+    if (isExact(mult)) return s;
+    const corr = spec.corrections[mult]?.[s.node];
+    if (!corr) {
+      const have = Object.keys(spec.corrections);
+      throw new Error(
+        `Model '${name}' has no bias corrections for multiplier '${mult}' in layer '${s.node}' ` +
+          `(it has corrections for: ${have.length ? have.join(", ") : "none"}); ` +
+          "export it with compensation, or classify with compensate: false",
+      );
+    }
+    if (corr.length !== s.k) {
+      throw new Error(
+        `Model '${name}': the bias corrections of '${mult}' in layer '${s.node}' have ` +
+          `${corr.length} channels, the layer has ${s.k}`,
+      );
+    }
+    return { ...s, bias: Int32Array.from(s.bias, (b, co) => b - corr[co]) };
+  });
+  return { ...plan, steps, notes: { ...plan.notes, compensated: true } };
+}
