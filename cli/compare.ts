@@ -1,0 +1,81 @@
+/**
+ * `deno task compare RUN [--baselines DIR]`: a finished search's retrained Pareto set beside
+ * the human-designed baselines (deno task baselines): RUN/compare.md (how every figure was
+ * measured, the issue's two targets checked, one table), RUN/compare.csv and two charts in
+ * RUN/charts/. Prints the targets.
+ *
+ * Permissions: --allow-read (the run, the baselines, the charts' npm modules), --allow-write
+ * (RUN's outputs), --allow-ffi (the canvas addon that draws the charts),
+ * --allow-env=APPROXNAS_DEBUG (stack traces on errors).
+ */
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { helpText, runMain, UsageError } from "../src/cli/args.ts";
+import { loadModel } from "../src/train/model_file.ts";
+import { readBaselines, readRun } from "../src/compare/compare_inputs.ts";
+import { compare } from "../src/compare/compare.ts";
+import {
+  type SidesMeasured,
+  targetSummary,
+  writeComparison,
+} from "../src/compare/compare_report.ts";
+import { type MeasuredHow, measuredHowOf } from "../src/compare/protocol.ts";
+
+const USAGE = "Usage: deno task compare RUN [--baselines DIR]";
+const FLAGS = {
+  baselines: {
+    type: "string",
+    default: "runs/baselines",
+    help: "the baselines directory (deno task baselines --out DIR)",
+  },
+  "no-charts": { type: "boolean", help: "write the tables only" },
+} as const;
+
+/** How a side was measured, from one of its model files (nothing when it cannot be read). */
+async function howOf(path: string | undefined): Promise<MeasuredHow> {
+  if (!path) return {};
+  try {
+    return measuredHowOf((await loadModel(path)).meta);
+  } catch {
+    return {};
+  }
+}
+
+await runMain(async () => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: Deno.args,
+      options: {
+        baselines: { type: "string", default: FLAGS.baselines.default },
+        "no-charts": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${helpText(USAGE, FLAGS)}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(helpText(USAGE, FLAGS));
+    return;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `expected one run directory (RUN), found ${positionals.length}\n\n${helpText(USAGE, FLAGS)}`,
+    );
+  }
+  const run = await readRun(positionals[0]);
+  const baselines = await readBaselines(values.baselines);
+  const c = compare(run, baselines);
+  const how: SidesMeasured = {
+    evolved: await howOf(join(run.path, run.finals[0].model)),
+    baseline: await howOf(join(baselines.path, baselines.results[0].model)),
+  };
+  const out = await writeComparison(run, baselines, c, how, { charts: !values["no-charts"] });
+  console.log(targetSummary(c).replaceAll("**", ""));
+  if (out.chartsSkipped) console.log(`charts not drawn: ${out.chartsSkipped}`);
+  console.log(`written: ${out.files.join(", ")}`);
+});

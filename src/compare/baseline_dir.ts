@@ -1,0 +1,117 @@
+/**
+ * A baselines output directory:
+ *   settings.json    the budget and seed the models were trained with (written once)
+ *   models/NAME.apxnet   each trained network, written atomically when its training ends
+ *   results.jsonl    one line per measured (network, multiplier) pair, appended and synced
+ *   baselines.md, baselines.csv   the tables, rewritten at the end of a run
+ * A rerun skips every model file and every pair already there.
+ */
+import { join } from "node:path";
+import { writeAtomic } from "../search/evolve_run_dir.ts";
+import { appendJsonLine, readJsonLines } from "./json_lines.ts";
+import { type BaselineSettings, settingsConflict } from "./baseline_settings.ts";
+
+/** One network measured with one multiplier on the test set. */
+export interface BaselineResult {
+  network: string;
+  multiplier: string;
+  params: number;
+  mults: number;
+  /** Multiplications per inference x the multiplier's energy per multiplication, nJ (model estimate). */
+  energyNj: number;
+  /** The same network with the exact multiplier. */
+  exactEnergyNj: number;
+  /** Test-set accuracies; float and exact8 are the network's, approx8 this multiplier's. */
+  test: { float: number; exact8: number; approx8: number; images: number };
+  epochs: number;
+  trainImages: number;
+  seed: number;
+  calibrationImages: number;
+  compensate: boolean;
+  /** The model file, relative to the directory. */
+  model: string;
+  /** Seconds of this pair's 8-bit evaluation. */
+  seconds: number;
+  /** The multiplier the search's re-choice rule picks for this network (cheapest within
+   * the preset's tolerance of exact 8-bit on the held-out validation images). */
+  rechosen?: true;
+}
+
+export class BaselineDir {
+  /** Appends go one after the other, whatever the order their measurements end in. */
+  #appending: Promise<void> = Promise.resolve();
+
+  constructor(readonly path: string) {}
+
+  file(name: string): string {
+    return join(this.path, name);
+  }
+
+  /** The model file of `network`, relative to the directory. */
+  modelEntry(network: string): string {
+    return join("models", `${network}.apxnet`);
+  }
+
+  async hasModel(network: string): Promise<boolean> {
+    try {
+      return (await Deno.stat(this.file(this.modelEntry(network)))).isFile;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The stored settings, or null when the directory holds none. */
+  async readSettings(): Promise<BaselineSettings | null> {
+    const path = this.file("settings.json");
+    let text: string;
+    try {
+      text = await Deno.readTextFile(path);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) return null;
+      throw e;
+    }
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new Error(`'${path}' is not valid JSON (${(e as Error).message})`);
+    }
+  }
+
+  /**
+   * Creates the directory for `settings`, or checks that the one there was made with the
+   * same budget and seed (otherwise its models and results would mix two protocols).
+   */
+  async open(settings: BaselineSettings): Promise<void> {
+    const stored = await this.readSettings();
+    if (stored) {
+      const conflict = settingsConflict(stored, settings);
+      if (conflict) {
+        throw new Error(
+          `'${this.path}' holds baselines made with other settings (${conflict}, see ${
+            this.file("settings.json")
+          }): rerun with the same settings to continue it, or choose another --out`,
+        );
+      }
+    }
+    await Deno.mkdir(join(this.path, "models"), { recursive: true });
+    if (!stored) {
+      await writeAtomic(this.file("settings.json"), JSON.stringify(settings, null, 2) + "\n");
+    }
+  }
+
+  async writeModel(network: string, bytes: Uint8Array): Promise<void> {
+    await writeAtomic(this.file(this.modelEntry(network)), bytes);
+  }
+
+  /** The measured pairs so far (null when there is no results.jsonl); `repair` drops a
+   * line cut short by a kill from the file. */
+  readResults(repair = false): Promise<BaselineResult[] | null> {
+    return readJsonLines<BaselineResult>(this.file("results.jsonl"), repair);
+  }
+
+  appendResult(r: BaselineResult): Promise<void> {
+    const next = this.#appending.then(() => appendJsonLine(this.file("results.jsonl"), r));
+    this.#appending = next.catch(() => {});
+    return next;
+  }
+}

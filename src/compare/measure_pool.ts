@@ -1,0 +1,31 @@
+/**
+ * Pairs measured over a pool of workers (one per core by default), each pair on whichever
+ * worker is free: two networks' pairs, or two pairs of one network, run at the same time.
+ */
+import { WorkerPool } from "../util/worker_pool.ts";
+import type { MeasureInit, PairResult, PairTask } from "./measure_worker.ts";
+
+/** What measures a pair: the pool in a run, a stand-in in tests. */
+export interface PairMeasurer {
+  measure(task: PairTask): Promise<PairResult>;
+}
+
+export class MeasurePool implements PairMeasurer {
+  #pool: WorkerPool<PairTask, PairResult>;
+
+  constructor(init: MeasureInit, workers: number) {
+    this.#pool = new WorkerPool({
+      script: new URL("./measure_worker.ts", import.meta.url),
+      size: workers,
+      init,
+    });
+  }
+
+  measure(task: PairTask): Promise<PairResult> {
+    return this.#pool.run(task);
+  }
+
+  close(): void {
+    this.#pool.close();
+  }
+}
