@@ -32,9 +32,10 @@ export const DEFAULT_CALIBRATION_IMAGES = 1000;
 export interface SelfContainedOptions {
   /** Calibration images, CIFAR-10 layout: normally the training set (never test images). */
   calibrationImages: Uint8Array;
-  /** How many of them (the first N; default 1000, or all when fewer). */
+  /** How many of them (the first N). Default: as the model's metadata records (a search
+   * records `calibration`), else 1000, as `deno task evaluate`; at most all. */
   calibrationCount?: number;
-  /** Default: 99.999th-percentile ranges, as `deno task evaluate`. */
+  /** Default: as recorded, else 99.999th-percentile ranges, as `deno task evaluate`. */
   calibration?: Calibration;
   /** Default "channel", as `deno task evaluate`. */
   weights?: WeightGranularity;
@@ -82,10 +83,16 @@ export async function makeSelfContained(
       );
     }
   }
+  // One multiplier everywhere is stored as a default (a search records it per layer).
+  const perLayer = layers.map((n) => choice.byNode[n] ?? choice.defaultName);
+  if (perLayer.length && perLayer.every((m) => m === perLayer[0])) {
+    choice.defaultName = perLayer[0];
+    choice.byNode = {};
+  }
   const names = [
     ...new Set([
       EXACT_NAME,
-      ...layers.map((n) => choice.byNode[n] ?? choice.defaultName),
+      ...perLayer,
       ...(opts.extraMultipliers ?? []),
     ]),
   ];
@@ -99,13 +106,15 @@ export async function makeSelfContained(
     byName[name] = table;
   }
   const available = Math.floor(opts.calibrationImages.length / 3072);
-  const count = opts.calibrationCount ?? Math.min(DEFAULT_CALIBRATION_IMAGES, available);
+  const recorded = recordedCalibration(model.meta);
+  const count = opts.calibrationCount ??
+    Math.min(recorded?.images ?? DEFAULT_CALIBRATION_IMAGES, available);
   const module = opts.module ?? await compileEngine();
   const engine = (): Promise<Engine> => instantiateEngine(module);
   const inference = await measureSpec(model, {
     images: opts.calibrationImages,
     count,
-    calibration: opts.calibration ?? DEFAULT_CALIBRATION,
+    calibration: opts.calibration ?? recorded?.calibration ?? DEFAULT_CALIBRATION,
     weights: opts.weights,
     source: opts.source ?? "CIFAR-10 training images",
     multipliers: choice,
@@ -114,4 +123,22 @@ export async function makeSelfContained(
     engine,
   });
   return { ...model, tables, inference };
+}
+
+/** The calibration a search recorded in a model's metadata (`calibration`), if valid. */
+export function recordedCalibration(
+  meta: Record<string, unknown>,
+): { calibration: Calibration; images: number } | null {
+  const c = meta.calibration as Record<string, unknown> | undefined;
+  if (!c || typeof c !== "object" || !Number.isInteger(c.images) || (c.images as number) < 1) {
+    return null;
+  }
+  if (c.method === "minmax") {
+    return { calibration: { method: "minmax" }, images: c.images as number };
+  }
+  const p = c.percentile;
+  if (c.method === "percentile" && typeof p === "number" && p > 50 && p <= 100) {
+    return { calibration: { method: "percentile", percentile: p }, images: c.images as number };
+  }
+  return null;
 }

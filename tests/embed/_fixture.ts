@@ -1,17 +1,14 @@
 /**
  * A tiny network for the embedding tests (every op the quantiser handles, seeded weights),
  * seeded CIFAR-shaped images, its self-contained file, and the host's computation of the
- * same logits the way `deno task evaluate` computes them (quantizeWithCalibration, then
- * compensatePlan when compensating, then QuantizedNetwork).
+ * same logits the way `deno task evaluate` computes them (src/embed/host_path.ts).
  */
 import { graphCost } from "../../src/graph/count.ts";
 import { loadEngine } from "../../src/engine/wasm.ts";
 import { EXACT_NAME, multiplierTable } from "../../src/multipliers/library.ts";
-import { type MultiplierAssignment, parseAssignment } from "../../src/quant/assignment.ts";
+import { parseAssignment } from "../../src/quant/assignment.ts";
 import type { Calibration } from "../../src/quant/calibrate.ts";
-import { activationStats, compensatePlan } from "../../src/quant/compensate.ts";
-import { QuantizedNetwork } from "../../src/quant/qnetwork.ts";
-import { quantizeWithCalibration } from "../../src/quant/quantize.ts";
+import { hostLogits as hostPathLogits } from "../../src/embed/host_path.ts";
 import type { SavedModel } from "../../src/train/model_file.ts";
 import { everyOpGraph, randomImages, randomModel } from "../quant/_models.ts";
 
@@ -43,31 +40,15 @@ export async function hostLogits(
   const names = new Set([spec.defaultName, ...Object.values(spec.byNode)]);
   const tables: Record<string, Uint16Array> = {};
   for (const n of names) tables[n] = await multiplierTable(n);
-  const assignment: MultiplierAssignment = { ...spec, tables, decompositions: {} };
-  let plan = await quantizeWithCalibration(
-    model,
+  return await hostPathLogits(model, images, images.length / 3072, {
     calibrationImages,
-    CALIBRATION_COUNT,
-    CALIBRATION,
-  );
-  if (opts.compensate) {
-    plan = compensatePlan(
-      plan,
-      assignment,
-      await activationStats(plan, calibrationImages, CALIBRATION_COUNT),
-    );
-  }
-  const batch = opts.batch ?? 5;
-  const net = new QuantizedNetwork(await loadEngine(), plan, assignment, { batch });
-  const n = images.length / 3072, classes = model.graph.classes;
-  const out = new Float32Array(n * classes);
-  for (let start = 0; start < n; start += batch) {
-    const m = Math.min(batch, n - start);
-    net.loadImages(images, start, m);
-    net.forward(m);
-    out.set(net.logits(m), start * classes);
-  }
-  return out;
+    calibrationCount: CALIBRATION_COUNT,
+    calibration: CALIBRATION,
+    assignment: { ...spec, tables, decompositions: {} },
+    compensate: opts.compensate,
+    engine: loadEngine,
+    batch: opts.batch ?? 5,
+  });
 }
 
 /** Equal bit patterns (distinguishes -0 and NaN payloads, which deepEqual would not). */

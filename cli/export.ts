@@ -1,0 +1,214 @@
+/**
+ * `deno task export`: makes a model file self-contained for embedding (docs/api.md): the
+ * product tables and energies of its multipliers and its 8-bit quantisation, calibrated on
+ * CIFAR-10 training images as `deno task evaluate` calibrates, go into the file. A browser
+ * or Node.js then classifies with it, without the multiplier library or any data, to the same
+ * bits as `deno task evaluate` with the same settings.
+ *
+ *   deno task export --model runs/train-resnet8-s1/model.apxnet --multiplier mul8u_bam_h1v4 \
+ *     --compensate --out resnet8-bam.apxnet
+ *
+ * With --verify N (default 1000), the first N test images are classified through the new
+ * file (float, exact and approximate 8-bit, one thread) and through evaluate's computation
+ * from scratch; the logits must agree bit for bit, and the accuracies go into the file's
+ * metadata (`export`).
+ */
+import { basename } from "node:path";
+import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { makeSelfContained } from "../src/embed/export.ts";
+import { hostLogits } from "../src/embed/host_path.ts";
+import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
+import { graphCost } from "../src/graph/count.ts";
+import { EXACT_NAME } from "../src/multipliers/library.ts";
+import type { MultiplierAssignment } from "../src/quant/assignment.ts";
+import type { Calibration } from "../src/quant/calibrate.ts";
+import { encodeModel, loadModel as readModel, saveModel } from "../src/train/model_file.ts";
+import { createClassifier, loadModel, type Mode } from "../mod.ts";
+
+const FLAGS = {
+  model: { type: "string", help: "trained model file (.apxnet)" },
+  out: {
+    type: "string",
+    help: "where to write the self-contained file (default: MODEL.embed.apxnet)",
+  },
+  multiplier: {
+    type: "string",
+    help: "NAME for every conv/dense layer, or node=NAME,... (others exact), or NAME,node=NAME2 " +
+      "(default: the multipliers a search recorded in the model file, else exact)",
+  },
+  also: { type: "string", help: "more library multipliers to carry, comma-separated" },
+  compensate: {
+    type: "boolean",
+    help: "approximate 8-bit subtracts each multiplier's mean error from the biases " +
+      "(default: as the search recorded, else off)",
+  },
+  "no-compensate": { type: "boolean", help: "approximate 8-bit without compensation" },
+  data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
+  calibration: {
+    type: "string",
+    help: "training images (the first N) that set the activation ranges " +
+      "(default: as a search recorded in the file, else 1000, as evaluate)",
+  },
+  "calibration-method": {
+    type: "string",
+    help: "minmax, or percentile:P (P in (50, 100]) (default: as recorded, else percentile:99.999)",
+  },
+  weights: { type: "string", default: "channel", help: "weight encodings: channel or tensor" },
+  verify: {
+    type: "string",
+    default: "1000",
+    help: "test images to classify through the file and evaluate's path (0: none)",
+  },
+} as const;
+
+function calibrationOf(text: string): Calibration {
+  if (text === "minmax") return { method: "minmax" };
+  const m = /^percentile:(\d+(\.\d+)?)$/.exec(text);
+  if (m && Number(m[1]) > 50 && Number(m[1]) <= 100) {
+    return { method: "percentile", percentile: Number(m[1]) };
+  }
+  throw new UsageError(
+    `--calibration-method expects minmax or percentile:P with 50 < P <= 100, found '${text}'`,
+  );
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+await runMain(async () => {
+  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task export --model FILE [options]");
+  if (typeof f.model !== "string") throw new UsageError("--model FILE is required");
+  if (f.compensate && f["no-compensate"]) {
+    throw new UsageError("--compensate and --no-compensate contradict each other");
+  }
+  const out = typeof f.out === "string" ? f.out : f.model.replace(/(\.apxnet)?$/, ".embed.apxnet");
+  const calibrationCount = f.calibration === undefined
+    ? undefined
+    : intFlag("calibration", f.calibration);
+  const calibration = f["calibration-method"] === undefined
+    ? undefined
+    : calibrationOf(String(f["calibration-method"]));
+  const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
+  const verify = intFlag("verify", f.verify, 0);
+  const model = await readModel(f.model);
+  const dataDir = f.data === undefined ? undefined : String(f.data);
+  const trainSet = await getCifar10({ dir: dataDir, split: "train" });
+  const module = await compileEngine();
+  const compensate = f.compensate ? true : f["no-compensate"] ? false : undefined;
+  let embeddable;
+  try {
+    embeddable = await makeSelfContained(model, {
+      calibrationImages: trainSet.images,
+      calibrationCount,
+      calibration,
+      weights,
+      multipliers: typeof f.multiplier === "string" ? f.multiplier : undefined,
+      extraMultipliers: typeof f.also === "string"
+        ? f.also.split(",").map((s) => s.trim()).filter(Boolean)
+        : [],
+      compensate,
+      source: "CIFAR-10 training images",
+      module,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const spec = embeddable.inference!;
+  const used: Calibration = spec.calibration.method === "minmax"
+    ? { method: "minmax" }
+    : { method: "percentile", percentile: spec.calibration.percentile! };
+  const usedText = used.method === "minmax" ? "min-max" : `${used.percentile}th percentile`;
+  const cost = graphCost(model.graph);
+  const choice = spec.multipliers;
+  const choiceText = [
+    choice.defaultName,
+    ...Object.entries(choice.byNode).map(([n, m]) => `${n}=${m}`),
+  ].join(",");
+  console.log(
+    `${f.model}: ${model.graph.name}, ${cost.params.toLocaleString("en")} parameters, ${
+      cost.mults.toLocaleString("en")
+    } multiplications per image`,
+  );
+  console.log(
+    `multipliers ${choiceText}${spec.compensate ? ", mean error compensated" : ""}; ` +
+      `carries ${embeddable.tables!.map((t) => t.name).join(", ")}; ranges from the first ` +
+      `${spec.calibration.images} training images (${usedText}), ${weights} weights`,
+  );
+
+  const record: Record<string, unknown> = {
+    from: basename(f.model),
+    multipliers: choiceText,
+    compensate: spec.compensate,
+    calibration: spec.calibration,
+    weights,
+    date: new Date().toISOString(),
+  };
+  if (verify > 0) {
+    const testSet = await getCifar10({ dir: dataDir, split: "test" });
+    if (verify > testSet.n) {
+      throw new UsageError(`--verify ${verify}: the test set has ${testSet.n}`);
+    }
+    const images = testSet.images.subarray(0, verify * 3072);
+    const loaded = loadModel(encodeModel(embeddable), out);
+    const accuracy: Record<string, number> = {};
+    for (const mode of ["float", "exact8", "approx8"] as Mode[]) {
+      const classifier = await createClassifier({ model: loaded, wasm: module, mode, batch: 100 });
+      const t0 = performance.now();
+      const r = classifier.classify(images);
+      const seconds = (performance.now() - t0) / 1000;
+      let correct = 0;
+      for (let i = 0; i < verify; i++) correct += r.labels[i] === testSet.labels[i] ? 1 : 0;
+      accuracy[mode] = correct / verify;
+      let agreement = "";
+      if (mode !== "float") {
+        const tables = Object.fromEntries(embeddable.tables!.map((t) => [t.name, t.table]));
+        const assignment: MultiplierAssignment = {
+          defaultName: mode === "exact8" ? EXACT_NAME : choice.defaultName,
+          byNode: mode === "exact8" ? {} : choice.byNode,
+          tables,
+          decompositions: {},
+        };
+        const want = await hostLogits(model, images, verify, {
+          calibrationImages: trainSet.images,
+          calibrationCount: spec.calibration.images,
+          calibration: used,
+          weights,
+          assignment,
+          compensate: mode === "approx8" && spec.compensate,
+          engine: () => instantiateEngine(module),
+        });
+        const a = new Uint32Array(r.logits.buffer), b = new Uint32Array(want.buffer);
+        const differ = a.reduce((n, x, i) => n + (x === b[i] ? 0 : 1), 0);
+        if (differ) {
+          throw new Error(
+            `${mode}: ${differ} logits of the file's classifier differ from evaluate's ` +
+              "computation; the file is not written",
+          );
+        }
+        agreement = "; logits identical to evaluate's computation";
+      }
+      const energy = classifier.energyPerInferenceNj;
+      console.log(
+        `${mode.padEnd(8)} ${pct(accuracy[mode])} on the first ${verify} test images` +
+          `${energy === null ? "" : `, ${energy.toFixed(1)} nJ per inference`} ` +
+          `(${(verify / seconds).toFixed(0)} img/s, one thread)${agreement}`,
+      );
+    }
+    record.test = { images: verify, ...accuracy };
+  }
+  // As a search records them: `deno task evaluate` then defaults to the same multipliers.
+  const perLayer = Object.fromEntries(
+    [...cost.multsByNode.keys()].map((n) => [n, choice.byNode[n] ?? choice.defaultName]),
+  );
+  await saveModel(out, {
+    ...embeddable,
+    meta: {
+      ...embeddable.meta,
+      multipliers: perLayer,
+      errorCompensation: spec.compensate,
+      export: record,
+    },
+  });
+  const size = (await Deno.stat(out)).size;
+  console.log(`wrote ${out} (${(size / 1024).toFixed(0)} KiB)`);
+});
