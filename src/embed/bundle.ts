@@ -23,24 +23,40 @@ export interface BundleOptions {
   declarations?: boolean;
 }
 
-/** Writes the bundle (see above); returns the files written, relative to outDir. */
-export async function bundleLibrary(opts: BundleOptions): Promise<string[]> {
+/** mod.ts and everything it imports as one ES module for browsers and Node.js. */
+export async function bundleModule(): Promise<Uint8Array> {
   const bundle = (Deno as unknown as { bundle?: DenoBundle }).bundle;
   if (typeof bundle !== "function") {
     throw new Error("Bundling needs Deno.bundle: run with --unstable-bundle (Deno >= 2.5)");
   }
-  const outDir = resolve(opts.outDir);
   const result = await bundle({
     entrypoints: [ENTRY],
-    outputDir: outDir,
+    outputDir: join(ROOT, "dist"),
     platform: "browser",
     format: "esm",
     write: false,
   });
-  if (!result.success || !result.outputFiles?.length) {
+  const js = result.outputFiles?.find((f) => f.path.endsWith(".js"));
+  if (!result.success || !js) {
     const messages = [...(result.errors ?? [])].map((e) => e.text).join("; ");
-    throw new Error(`Bundling ${ENTRY} failed: ${messages || "no output"}`);
+    throw new Error(`Bundling ${ENTRY} failed: ${messages || "no .js output"}`);
   }
+  return js.contents;
+}
+
+/** The engine's bytes (build/approxnas.wasm). */
+export async function engineBytes(): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(WASM);
+  } catch (e) {
+    throw new Error(`Cannot read ${WASM} (${(e as Error).message}): run \`deno task build\``);
+  }
+}
+
+/** Writes the bundle (see above); returns the files written, relative to outDir. */
+export async function bundleLibrary(opts: BundleOptions): Promise<string[]> {
+  const outDir = resolve(opts.outDir);
+  const js = await bundleModule();
   await Deno.mkdir(outDir, { recursive: true });
   const written: string[] = [];
   const write = async (path: string, data: string | Uint8Array) => {
@@ -50,16 +66,8 @@ export async function bundleLibrary(opts: BundleOptions): Promise<string[]> {
     else await Deno.writeFile(file, data);
     written.push(path);
   };
-  const js = result.outputFiles.find((f) => f.path.endsWith(".js"));
-  if (!js) throw new Error(`Bundling ${ENTRY} wrote no .js file`);
-  await write("mod.js", js.contents);
-  let wasm: Uint8Array;
-  try {
-    wasm = await Deno.readFile(WASM);
-  } catch (e) {
-    throw new Error(`Cannot read ${WASM} (${(e as Error).message}): run \`deno task build\``);
-  }
-  await write("approxnas.wasm", wasm);
+  await write("mod.js", js);
+  await write("approxnas.wasm", await engineBytes());
   if (opts.declarations ?? true) {
     for (const [path, text] of await declarations()) await write(path, text);
   }

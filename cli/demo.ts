@@ -1,0 +1,168 @@
+/**
+ * `deno task demo [RUN_DIR]`: a web page on 127.0.0.1 that classifies CIFAR-10 test images in
+ * the browser with the embedding library, in exact and approximate 8-bit side by side.
+ * Offers the shipped examples (data/examples/*.apxnet) and, given a search run directory, its
+ * retrained Pareto networks (RUN_DIR/models/*.apxnet); a file that is not self-contained is
+ * made so on first request (calibrated on CIFAR-10 training images, its recorded multipliers
+ * and compensation), in memory: nothing is written.
+ *
+ *   deno task demo                      # the examples
+ *   deno task demo runs/evolve-default-s1 --port 8788
+ *
+ * Permissions: read (page, models, CIFAR-10, library), net 127.0.0.1, env for locating
+ * CIFAR-10 (CIFAR10_DIR, APPROXNAS_CACHE, HOME); nothing is downloaded or written.
+ */
+import { parseArgs } from "node:util";
+import { basename, join } from "node:path";
+import { helpText, intFlag, UsageError } from "../src/cli/args.ts";
+import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { CLASS_NAMES } from "../src/data/cifar10_format.ts";
+import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
+import { makeSelfContained } from "../src/embed/export.ts";
+import { decodeModel, encodeModel } from "../src/train/model_file.ts";
+
+const USAGE = "Usage: deno task demo [RUN_DIR] [--port 8788] [--data CIFAR10_DIR]";
+const FLAGS = {
+  port: { type: "string", default: "8788", help: "port to listen on; 0 picks a free one" },
+  data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
+} as const;
+const EXAMPLES = new URL("../data/examples/", import.meta.url);
+
+async function listModels(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && e.name.endsWith(".apxnet")) names.push(e.name);
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  return names.sort();
+}
+
+/** Recorded figures of a run's retrained networks (final.jsonl), by model id. */
+async function finalRecords(run: string): Promise<Map<string, Record<string, unknown>>> {
+  const out = new Map<string, Record<string, unknown>>();
+  let text = "";
+  try {
+    text = await Deno.readTextFile(join(run, "final.jsonl"));
+  } catch {
+    return out;
+  }
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const r = JSON.parse(line);
+      if (typeof r.id === "string") out.set(r.id, r);
+    } catch { /* a line being written */ }
+  }
+  return out;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        port: { type: "string", default: "8788" },
+        data: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\n\n${helpText(USAGE, FLAGS)}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(helpText(USAGE, FLAGS));
+    return;
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(`expected at most one run directory, found ${positionals.length}`);
+  }
+  const port = intFlag("port", values.port, 0);
+  const dataDir = values.data;
+  let trainImages: Promise<Uint8Array> | undefined;
+  const calibrationImages = () =>
+    trainImages ??= getCifar10({ dir: dataDir, split: "train", download: false })
+      .then((d) => d.images);
+
+  const fromFile = (path: string) => async () => {
+    const bytes = await Deno.readFile(path);
+    const model = decodeModel(bytes, path);
+    if (model.inference) return bytes;
+    console.log(`${path} is not self-contained: calibrating it on CIFAR-10 training images…`);
+    const embeddable = await makeSelfContained(model, {
+      calibrationImages: await calibrationImages(),
+    });
+    return encodeModel(embeddable);
+  };
+  const models: DemoModel[] = [];
+  const examplesDir = EXAMPLES.pathname;
+  for (const name of await listModels(examplesDir)) {
+    const path = join(examplesDir, name);
+    const meta = decodeModel(await Deno.readFile(path), path).meta;
+    const test = (meta.export as { test?: Record<string, number> } | undefined)?.test;
+    models.push({
+      id: `example-${name.replace(/\.apxnet$/, "")}`,
+      label: `example: ${name}${
+        test ? ` (approximate 8-bit ${(100 * test.approx8).toFixed(1)}% at export)` : ""
+      }`,
+      details: { file: path, test },
+      load: fromFile(path),
+    });
+  }
+  const run = positionals[0];
+  if (run !== undefined) {
+    const finals = await finalRecords(run);
+    const names = await listModels(join(run, "models"));
+    if (!names.length) throw new UsageError(`${run}/models holds no .apxnet model file`);
+    for (const name of names) {
+      const id = name.replace(/\.apxnet$/, "");
+      const r = finals.get(id) as { test?: Record<string, number>; energyNj?: number } | undefined;
+      models.push({
+        id: `run-${id}`,
+        label: `${basename(run)}: ${id}${
+          r?.test
+            ? ` (approximate 8-bit ${(100 * r.test.approx8).toFixed(1)}%, ${
+              r.energyNj?.toFixed(0)
+            } nJ in the search)`
+            : ""
+        }`,
+        details: { file: join(run, "models", name), final: r ?? null },
+        load: fromFile(join(run, "models", name)),
+      });
+    }
+  }
+  if (!models.length) throw new UsageError(`no model to offer: ${examplesDir} is empty`);
+  const running = await startDemo({
+    models,
+    port,
+    testImages: async () => {
+      const t = await getCifar10({ dir: dataDir, split: "test", download: false });
+      return { images: t.images, labels: t.labels, classes: CLASS_NAMES };
+    },
+  }).catch((e) => {
+    if (e instanceof Deno.errors.AddrInUse) {
+      throw new Error(`port ${port} is in use: pick another with --port, or --port 0`);
+    }
+    throw e;
+  });
+  console.log(`Demo with ${models.length} model(s): ${running.url}`);
+  console.log("Ctrl+C stops it.");
+  const stop = () => {
+    Deno.removeSignalListener("SIGINT", stop);
+    void running.close().then(() => Deno.exit(0));
+  };
+  Deno.addSignalListener("SIGINT", stop);
+}
+
+try {
+  await main(Deno.args);
+} catch (e) {
+  console.error(`error: ${(e as Error).message}`);
+  Deno.exit(e instanceof UsageError ? 2 : 1);
+}
