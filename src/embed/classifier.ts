@@ -156,14 +156,14 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
   }
   let plan: QPlan = planFromSpec(model, spec, name);
   if (compensate) plan = applyCorrections(plan, assignment, spec, name);
-  const net = new QuantizedNetwork(engine, plan, assignment, { batch });
+  let net: QuantizedNetwork | null = new QuantizedNetwork(engine, plan, assignment, { batch });
+  const layers = net.layers;
   const multipliers = Object.fromEntries(layerIds.map((id) => [id, multiplierOf(assignment, id)]));
   const energies = Object.fromEntries((model.tables ?? []).map((t) => [t.name, t.energyPj]));
   const knowsEnergy = Object.values(multipliers).every((m) => m in energies);
   const energy = knowsEnergy
     ? inferenceEnergy(graph, (n) => multipliers[n], (m) => energies[m]).pj / 1000
     : null;
-  let closed = false;
   return {
     mode: opts.mode,
     classes: graph.classes,
@@ -171,9 +171,9 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
     multipliers,
     energyPerInferenceNj: energy,
     compensated: compensate,
-    layers: net.layers,
+    layers,
     classify(images: Uint8Array, count?: number): Classification {
-      if (closed) throw new Error(`The classifier of '${name}' is closed`);
+      if (!net) throw new Error(`The classifier of '${name}' is closed`);
       const n = imageCount(images, count);
       const logits = new Float32Array(n * graph.classes);
       for (let start = 0; start < n; start += batch) {
@@ -185,7 +185,7 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
       return { labels: argmaxRows(logits, n, graph.classes), logits };
     },
     close() {
-      closed = true;
+      net = null; // the engine instance and its memory go with it
     },
   };
 }
@@ -197,11 +197,9 @@ function floatClassifier(
 ): Classifier {
   const name = modelName(model);
   const graph = model.graph;
-  const net = new Network(engine, graph, batch);
+  let net: Network | null = new Network(engine, graph, batch);
   net.setParams(model.params);
   net.setState(model.state);
-  const arena = engine.arena;
-  let closed = false;
   return {
     mode: "float",
     classes: graph.classes,
@@ -211,9 +209,10 @@ function floatClassifier(
     compensated: false,
     layers: [],
     classify(images: Uint8Array, count?: number): Classification {
-      if (closed) throw new Error(`The classifier of '${name}' is closed`);
+      if (!net) throw new Error(`The classifier of '${name}' is closed`);
       const n = imageCount(images, count);
       const logits = new Float32Array(n * graph.classes);
+      const arena = net.engine.arena;
       // prepareEvalBatch copies labels too: these are placeholders.
       const data = {
         images: images.subarray(0, n * CIFAR10_IMAGE_BYTES),
@@ -235,7 +234,7 @@ function floatClassifier(
       return { labels: argmaxRows(logits, n, graph.classes), logits };
     },
     close() {
-      closed = true;
+      net = null;
     },
   };
 }
