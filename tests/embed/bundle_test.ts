@@ -4,8 +4,8 @@
  * classifies a self-contained file to the same bits as the Deno API (8-bit) and the same
  * classes (float).
  *
- * Needs `node` (--allow-run=node) and --unstable-bundle; the Node.js step is skipped, with the
- * reason printed, without node.
+ * Needs --unstable-bundle and `node` (--allow-run=node); skipped (the Node.js step only, without
+ * node), with the reason printed, otherwise.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -28,6 +28,10 @@ function nodeUnavailable(): string | null {
   return null;
 }
 
+const noBundle = typeof (Deno as unknown as { bundle?: unknown }).bundle === "function"
+  ? null
+  : "the test runs without --unstable-bundle";
+if (noBundle) console.log(`bundle test skipped: ${noBundle}`);
 const noNode = nodeUnavailable();
 if (noNode) console.log(`Node.js smoke test skipped: ${noNode}`);
 
@@ -89,6 +93,7 @@ export { energy, label, layers, logits, wrong };
 
 Deno.test({
   name: "bundle: declarations type-check a consumer; Node.js classifies like Deno",
+  ignore: noBundle !== null,
   // The TypeScript compiler keeps file handles of its library files.
   sanitizeResources: false,
 }, async (t) => {
