@@ -7,7 +7,8 @@ import { serveTasks } from "../util/worker_task.ts";
 import type { CandidateResult, CandidateTask } from "./evolve.ts";
 import type { FinalResult, FinalTask } from "./evolve_final.ts";
 import type { SearchData } from "./evolve_data.ts";
-import { trainAndMeasure } from "./evolve_measure.ts";
+import { CALIBRATION, trainAndMeasure } from "./evolve_measure.ts";
+import { makeSelfContained } from "../embed/export.ts";
 import { encodeModel } from "../train/model_file.ts";
 import { graphCost } from "../graph/count.ts";
 import { refineMultiplier } from "./evolve_refine.ts";
@@ -84,10 +85,22 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
     };
   }
   r.model.meta = { ...r.model.meta, test: r.measured };
+  // Self-contained (docs/model-format.md): the multipliers' tables and the calibrated 8-bit
+  // quantisation travel with the weights, so the embedding API runs it anywhere, same bits.
+  const portable = await makeSelfContained(r.model, {
+    calibrationImages: init.data.finalTrain.images,
+    calibrationCount: Math.min(t.calibrationImages, init.data.finalTrain.labels.length),
+    calibration: CALIBRATION,
+    multipliers: refined?.multipliers ?? t.multipliers,
+    extraMultipliers: [...new Set(Object.values(t.multipliers))],
+    compensate: t.compensate,
+    source: "CIFAR-10 training images (the final retraining's first images)",
+    module: init.module,
+  });
   return {
     test: r.measured,
     refined,
-    model: encodeModel(r.model),
+    model: encodeModel(portable),
     seconds: (performance.now() - t0) / 1000,
   };
 });

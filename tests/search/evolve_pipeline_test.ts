@@ -12,6 +12,7 @@ import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
 import { loadModel } from "../../src/train/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
+import { createClassifier, loadModel as loadEmbedded } from "../../mod.ts";
 import type { Dataset } from "../../src/train/replica.ts";
 
 /** Images whose class is which colour plane is brightest (3 classes of 10 used). */
@@ -49,14 +50,14 @@ async function run(workers: number) {
       finals,
       checkpoint,
     );
-    return { dir, population, finals, evaluations: await dir.readEvaluations() };
+    return { dir, population, finals, data, evaluations: await dir.readEvaluations() };
   } finally {
     pool.close();
   }
 }
 
 Deno.test("the search trains, quantises and measures candidates, retrains its front and exports it", async () => {
-  const { dir, finals, evaluations } = await run(2);
+  const { dir, finals, data, evaluations } = await run(2);
   const trained = evaluations.filter((r) => r.validation);
   assert.ok(trained.length > 0);
   for (const r of trained) {
@@ -85,6 +86,17 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
     }
     assert.deepEqual(model.meta.multipliers, r.multipliers);
     assert.deepEqual(model.meta.searchMultipliers, f.multipliers);
+    // The exported file is self-contained: the embedding API, with nothing but the file,
+    // classifies the test set exactly as the search measured it.
+    const classifier = await createClassifier({
+      model: loadEmbedded(await Deno.readFile(dir.file(f.model)), f.id),
+      wasm: await compileEngine(),
+      mode: "approx8",
+    });
+    const { labels } = classifier.classify(data.test.images);
+    classifier.close();
+    const correct = labels.filter((l, i) => l === data.test.labels[i]).length;
+    assert.equal(correct / labels.length, r.test.approx8, f.id);
   }
   // Every parent still in the population keeps the model it was trained into during the search.
   const last = evaluations.filter((r) => r.model);
