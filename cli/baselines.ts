@@ -165,7 +165,9 @@ await runMain(async () => {
               : "every network is trained already",
           );
           console.log(`${pairs.length} (network, multiplier) pair(s) to measure`);
-          bar = new Progress({ total: 1000, label: "baselines", smoothingSeconds: 60 });
+          if (total > 0) {
+            bar = new Progress({ total: 1000, label: "baselines", smoothingSeconds: 60 });
+          }
         },
         onTrained: (network, model, seconds) => {
           const t = (model.meta as { test: { float: number; exact8: number } }).test;
