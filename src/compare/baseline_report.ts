@@ -99,7 +99,8 @@ export function baselineMarkdown(
         `the preset's list within ${
           (100 * settings.refineTolerance).toFixed(1)
         } point(s) of exact 8-bit on the ` +
-        `${settings.heldOutImages.toLocaleString("en")} held-out training images).`,
+        `${settings.heldOutImages.toLocaleString("en")} held-out training images); the model ` +
+        `files in models/ record it as their default multiplier, as the search's files do.`,
       "",
     );
   }

@@ -183,15 +183,12 @@ async function trainOne(
     },
   };
   const r = await run.trainer.retrain(task);
+  // The file is the search's own (self-contained, its default multiplier the re-chosen one,
+  // as for a retrained Pareto network), with the training time added.
   const model = decodeModel(r.model, network);
-  // A baseline file evaluates with the exact multiplier by default; the rule's pick stays
-  // in `refined`.
-  const { multipliers: _m, searchMultipliers: _s, ...meta } = model.meta;
   model.meta = {
-    ...meta,
-    test: r.test,
-    refined: r.refined,
-    baseline: { ...(meta.baseline as object), trainSeconds: r.seconds },
+    ...model.meta,
+    baseline: { ...(model.meta.baseline as object), trainSeconds: r.seconds },
   };
   await run.dir.writeModel(network, encodeModel(model));
   return { model, seconds: r.seconds };

@@ -88,10 +88,16 @@ Deno.test("baselines: every pair measured as asked, and a rerun does only what i
     const meta = model.meta as {
       test: { float: number; exact8: number; images: number };
       refined?: { multipliers: Record<string, string> };
-      multipliers?: unknown;
+      multipliers?: Record<string, string>;
+      baseline: { network: string; trainSeconds: number };
     };
-    assert.equal(meta.multipliers, undefined, "a baseline file evaluates exact by default");
     assert.ok(meta.refined, "the search's re-choice ran on the held-out images");
+    // The search's own file, as for a retrained Pareto network: the re-chosen multiplier is
+    // its default and it carries its 8-bit plan; the training time is added.
+    assert.deepEqual(meta.multipliers, meta.refined!.multipliers);
+    assert.ok(model.inference, "self-contained");
+    assert.equal(meta.baseline.network, "lenet5");
+    assert.ok(meta.baseline.trainSeconds > 0);
     const rechosen = [...new Set(Object.values(meta.refined!.multipliers))];
     const expected = new Set(["mul8u_exact", "mul8u_trunc8", ...rechosen]);
     assert.deepEqual(new Set(first.map((r) => r.multiplier)), expected);
