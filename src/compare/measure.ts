@@ -1,18 +1,15 @@
 /**
  * Measuring a trained network on the test set with many multipliers, each as the search
- * measures its retrained networks (src/search/evolve_measure.ts trainAndMeasure): activation
- * ranges calibrated (evolve_measure's CALIBRATION) on the first `calibrationImages` images
- * of the set the network was trained on, then the search's own QuantizedModel, whose bias
- * correction uses the same calibration images. The plan and the activation statistics are
+ * measures its retrained networks: the search's own QuantizedModel.calibrate
+ * (src/search/evolve_measure.ts), ranges and bias correction from the first
+ * `calibrationImages` images of the set the network was trained on. The plan and the activation statistics are
  * built once per network and reused for every multiplier.
  * tests/compare/measure_test.ts checks that the figures equal trainAndMeasure's.
  */
 import type { SavedModel } from "../train/model_file.ts";
 import type { Dataset } from "../train/replica.ts";
 import { graphCost } from "../graph/count.ts";
-import { instantiateEngine } from "../engine/wasm.ts";
-import { quantizeWithCalibration } from "../quant/quantize.ts";
-import { CALIBRATION, QuantizedModel } from "../search/evolve_measure.ts";
+import { QuantizedModel } from "../search/evolve_measure.ts";
 
 export interface MeasureSetup {
   module: WebAssembly.Module;
@@ -31,19 +28,9 @@ export class NetworkMeasurer {
   ) {}
 
   static async create(model: SavedModel, setup: MeasureSetup): Promise<NetworkMeasurer> {
-    const engine = await instantiateEngine(setup.module);
-    const count = Math.min(setup.calibrationImages, setup.calibration.labels.length);
-    const plan = await quantizeWithCalibration(
-      model,
-      setup.calibration.images,
-      count,
-      CALIBRATION,
-      {},
-      engine,
-    );
-    const quantized = new QuantizedModel(setup.module, engine, plan, {
+    const quantized = await QuantizedModel.calibrate(setup.module, model, {
       images: setup.calibration.images,
-      count,
+      count: Math.min(setup.calibrationImages, setup.calibration.labels.length),
       compensate: setup.compensate,
     });
     return new NetworkMeasurer(quantized, [...graphCost(model.graph).multsByNode.keys()]);

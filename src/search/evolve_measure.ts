@@ -109,17 +109,8 @@ export async function trainAndMeasure(opts: {
     meta: { recipe, ...opts.meta },
   };
   const count = opts.evalData.labels.length;
-  const engine = await instantiateEngine(opts.module);
   const calib = Math.min(opts.calibrationImages, opts.trainData.labels.length);
-  const plan = await quantizeWithCalibration(
-    model,
-    opts.trainData.images,
-    calib,
-    CALIBRATION,
-    {},
-    engine,
-  );
-  const quantized = new QuantizedModel(opts.module, engine, plan, {
+  const quantized = await QuantizedModel.calibrate(opts.module, model, {
     images: opts.trainData.images,
     count: calib,
     compensate: opts.compensate,
@@ -155,6 +146,24 @@ export class QuantizedModel {
     readonly plan: QPlan,
     readonly calibration: { images: Uint8Array; count: number; compensate: boolean },
   ) {}
+
+  /** Quantises `model` with activation ranges (CALIBRATION) from the first `count` images. */
+  static async calibrate(
+    module: WebAssembly.Module,
+    model: SavedModel,
+    calibration: { images: Uint8Array; count: number; compensate: boolean },
+  ): Promise<QuantizedModel> {
+    const engine = await instantiateEngine(module);
+    const plan = await quantizeWithCalibration(
+      model,
+      calibration.images,
+      calibration.count,
+      CALIBRATION,
+      {},
+      engine,
+    );
+    return new QuantizedModel(module, engine, plan, calibration);
+  }
 
   /** Accuracy on `data` with `multipliers` (node id -> library name; missing nodes exact). */
   async accuracy(multipliers: Record<string, string>, data: Dataset): Promise<number> {
