@@ -9,6 +9,8 @@
  *     --allow-run=/usr/bin/chromium --allow-sys=homedir,osRelease bench/browser_bench.ts \
  *     --model /tmp/g7-c4.embed.apxnet [--images 1000] [--rounds 5] [--modes approx8,exact8]
  *
+ * or `deno task bench:browser [--model FILE]` (default: the shipped example model).
+ *
  * A model file that is not self-contained is made so first (deno task export's defaults:
  * recorded multipliers and calibration, CIFAR-10 training images). Images: the first N
  * CIFAR-10 test images when CIFAR-10 is available, else seeded synthetic ones.
@@ -26,7 +28,11 @@ import { createClassifier, loadModel, type Mode, MODES } from "../mod.ts";
 import { launchChromium } from "../tests/e2e/_browser.ts";
 
 const FLAGS = {
-  model: { type: "string", help: "model file (.apxnet), self-contained or not" },
+  model: {
+    type: "string",
+    default: "data/examples/resnet8-bam_h1v4.apxnet",
+    help: "model file (.apxnet), self-contained or not",
+  },
   images: { type: "string", default: "1000", help: "images per timed pass" },
   rounds: { type: "string", default: "5", help: "timed passes per side, alternating" },
   modes: { type: "string", default: "approx8,exact8,float", help: "modes to time" },
