@@ -207,11 +207,38 @@ async function measurePairs(
   const model = decodeModel(bytes, dir.file(entry));
   const meta = model.meta as unknown as TrainedMeta;
   if (!meta.test) throw new Error(`${dir.file(entry)} records no test accuracy`);
-  const rechosen = meta.refined ? [...new Set(Object.values(meta.refined.multipliers))] : [];
+  const refinedNames = meta.refined ? [...new Set(Object.values(meta.refined.multipliers))] : [];
+  // A re-choice that mixes multipliers across layers is a row of its own, as the search's
+  // final trainer measured it; a single multiplier is marked among the measured pairs.
+  const mixed = refinedNames.length > 1;
+  const rechosen = mixed ? [] : refinedNames;
   const names = [...new Set([...requested, ...rechosen.filter((n) => energyOf.has(n))])]
     .filter((n) => !done.has(key(network, n)));
   const { params, mults } = graphCost(model.graph);
   const exactEnergyNj = (mults * energyOf.get(EXACT_NAME)!) / 1000;
+  const mixedLabel = `per layer: ${refinedNames.join(" + ")}`;
+  if (mixed && !done.has(key(network, mixedLabel))) {
+    const result: BaselineResult = {
+      network,
+      multiplier: mixedLabel,
+      params,
+      mults,
+      energyNj: meta.refined!.energyNj,
+      exactEnergyNj,
+      test: { ...meta.test, approx8: meta.refined!.test.approx8 },
+      epochs: settings.epochs,
+      trainImages: settings.trainImages,
+      seed: settings.seed,
+      calibrationImages: settings.calibrationImages,
+      compensate: settings.compensate,
+      model: entry,
+      seconds: 0,
+      rechosen: true,
+    };
+    await dir.appendResult(result);
+    done.add(key(network, mixedLabel));
+    run.events?.onMeasured?.(result);
+  }
   const measureOne = async (multiplier: string) => {
     const r = await run.measurer.measure({
       network,

@@ -66,7 +66,7 @@ export interface FinalRecord {
     multipliers: Record<string, string>;
     energyNj: number;
     validation: { exact8: number; approx8: number; images: number; tolerance: number };
-    trials: { name: string; approx8: number }[];
+    trials: { name: string; node?: string; approx8: number }[];
     test: { approx8: number; images: number };
   };
   model: string;

@@ -2,8 +2,10 @@
  * Re-choosing a retrained network's multiplier. During the search a candidate's multiplier
  * is judged after a short training on a subset, so its accuracy cost is a rough guess; once
  * the network is retrained, the cheapest multiplier whose accuracy cost is within a
- * tolerance is found on held-out validation images (never the test set), one multiplier for
- * the whole network.
+ * tolerance is found on held-out validation images (never the test set): first one multiplier
+ * for the whole network, then, layer by layer from the one with the most multiplications,
+ * a cheaper multiplier where the network as a whole stays within the tolerance (layers differ
+ * a lot in how much error they absorb).
  */
 import type { Dataset } from "../train/replica.ts";
 import type { LibraryEntry } from "./evolve.ts";
@@ -11,16 +13,25 @@ import type { QuantizedModel } from "./evolve_measure.ts";
 
 export interface RefineTrial {
   name: string;
+  /** Set for a per-layer trial: the layer that got `name`, the others as chosen so far. */
+  node?: string;
   /** Approximate 8-bit validation accuracy. */
   approx8: number;
 }
+
+/** Layers with fewer multiplications than this share of the network's are not worth a trial. */
+export const MIN_LAYER_SHARE = 0.02;
+/** Per-layer trials only use multipliers that, everywhere at once, lost at most this many
+ * tolerances: much worse ones will not do in a large layer either. */
+export const SCREEN_TOLERANCES = 5;
 
 export interface Refined {
   /** Node id -> the chosen multiplier, for every conv and dense node. */
   multipliers: Record<string, string>;
   energyNj: number;
   validation: { exact8: number; approx8: number; images: number; tolerance: number };
-  /** Every multiplier measured, cheapest first, until one was within the tolerance. */
+  /** Every multiplier measured: for the whole network cheapest first until one was within
+   * the tolerance, then the per-layer trials. */
   trials: RefineTrial[];
 }
 
@@ -37,6 +48,8 @@ export async function refineMultiplier(opts: {
   library: LibraryEntry[];
   validation: Dataset;
   tolerance: number;
+  /** Go on layer by layer after the whole-network choice (default true). */
+  perLayer?: boolean;
 }): Promise<Refined> {
   const { quantized, multsByNode, validation, tolerance } = opts;
   const nodes = [...multsByNode.keys()];
@@ -56,9 +69,33 @@ export async function refineMultiplier(opts: {
       break;
     }
   }
+  const assignment = uniform(nodes, chosen.name);
+  if (opts.perLayer !== false) {
+    const screened = trials.filter((t) =>
+      t.approx8 >= exact8 - SCREEN_TOLERANCES * tolerance && t.name !== chosen.name
+    ).map((t) => opts.library.find((m) => m.name === t.name)!);
+    const large = nodes.filter((n) => multsByNode.get(n)! >= MIN_LAYER_SHARE * mults)
+      .sort((a, b) => multsByNode.get(b)! - multsByNode.get(a)!);
+    for (const node of large) {
+      // Cheapest first: the first that keeps the network within the tolerance stays.
+      for (const m of screened) {
+        const trial = { ...assignment, [node]: m.name };
+        const acc = await quantized.accuracy(trial, validation);
+        trials.push({ name: m.name, node, approx8: acc });
+        if (acc >= exact8 - tolerance) {
+          assignment[node] = m.name;
+          approx8 = acc;
+          break;
+        }
+      }
+    }
+  }
+  const energy = new Map(opts.library.map((m) => [m.name, m.energyPj]));
+  let energyPj = 0;
+  for (const n of nodes) energyPj += multsByNode.get(n)! * energy.get(assignment[n])!;
   return {
-    multipliers: uniform(nodes, chosen.name),
-    energyNj: (mults * chosen.energyPj) / 1000,
+    multipliers: assignment,
+    energyNj: energyPj / 1000,
     validation: { exact8, approx8, images: validation.labels.length, tolerance },
     trials,
   };

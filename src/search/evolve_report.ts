@@ -126,7 +126,9 @@ export function paretoMarkdown(
         `approximate 8-bit accuracy was within ${
           (100 * tol.tolerance).toFixed(1)
         } point(s) of exact 8-bit was ` +
-        `kept, then measured once on the test set.`,
+        `kept for the whole network; then each layer holding at least 2% of the multiplications, ` +
+        `largest first, took the cheapest multiplier that kept the network within that tolerance. ` +
+        `The result was measured once on the test set.`,
     );
   }
   lines.push("", ...savingSummary(finals));

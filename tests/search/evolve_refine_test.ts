@@ -36,6 +36,7 @@ Deno.test("the cheapest multiplier within the tolerance is chosen, trying cheape
     library,
     validation,
     tolerance: 0.01,
+    perLayer: false,
   });
   assert.deepEqual(r.multipliers, { conv1: "mid", fc: "mid" });
   assert.ok(Math.abs(r.energyNj - (400 * 0.6) / 1000) < 1e-12);
@@ -54,6 +55,7 @@ Deno.test("with no approximate multiplier within the tolerance, exact is kept", 
     library,
     validation,
     tolerance: 0.01,
+    perLayer: false,
   });
   assert.deepEqual(r.multipliers, { conv1: "exact", fc: "exact" });
   assert.equal(r.validation.approx8, 0.8);
@@ -69,6 +71,46 @@ Deno.test("a zero tolerance demands no loss at all", async () => {
     library,
     validation,
     tolerance: 0,
+    perLayer: false,
   });
   assert.deepEqual(r.multipliers, { conv1: "cheap", fc: "cheap" });
+});
+
+Deno.test("layer by layer, large layers take cheaper multipliers while the network stays within tolerance", async () => {
+  // Accuracy = 0.8 minus a loss per layer and multiplier: conv1 (the big layer) absorbs
+  // "mid" almost for free, fc does not; "cheap" costs too much anywhere; a tiny layer is
+  // never tried.
+  const loss: Record<string, Record<string, number>> = {
+    conv1: { exact: 0, mild: 0.002, mid: 0.004, cheap: 0.2 },
+    fc: { exact: 0, mild: 0.003, mid: 0.04, cheap: 0.2 },
+    tiny: { exact: 0, mild: 0.001, mid: 0.001, cheap: 0.001 },
+  };
+  const asked: Record<string, string>[] = [];
+  const quantized = {
+    accuracy(m: Record<string, string>) {
+      asked.push(m);
+      let acc = 0.8;
+      for (const node of Object.keys(loss)) acc -= loss[node][m[node] ?? "exact"];
+      return Promise.resolve(acc);
+    },
+  };
+  const r = await refineMultiplier({
+    quantized,
+    multsByNode: new Map([["conv1", 900], ["fc", 100], ["tiny", 5]]),
+    library,
+    validation,
+    tolerance: 0.01,
+  });
+  // Uniform: "cheap" fails, "mid" fails (0.045 lost, but within 5 tolerances: screened in),
+  // "mild" passes (0.006 lost). Then conv1 (most multiplications) tries "mid" (0.008 lost in
+  // all): kept; fc tries "mid": fails; "cheap" is never tried per layer.
+  assert.deepEqual(r.multipliers, { conv1: "mid", fc: "mild", tiny: "mild" });
+  assert.deepEqual(
+    r.trials.map((t) => [t.node ?? "all", t.name]),
+    [["all", "cheap"], ["all", "mid"], ["all", "mild"], ["conv1", "mid"], ["fc", "mid"]],
+  );
+  assert.ok(Math.abs(r.validation.approx8 - (0.8 - 0.004 - 0.003 - 0.001)) < 1e-12);
+  const energy = (900 * 0.6 + 100 * 0.8 + 5 * 0.8) / 1000;
+  assert.ok(Math.abs(r.energyNj - energy) < 1e-12);
+  assert.equal(asked.length, 1 + 3 + 2); // exact, three uniform, two per-layer
 });
