@@ -49,6 +49,10 @@ const FLAGS = {
   "max-params": { type: "string", help: "constraint: most parameters" },
   "max-mults": { type: "string", help: "constraint: most multiplications per image" },
   "no-final": { type: "boolean", help: "skip the final retraining of the Pareto set" },
+  rechoose: {
+    type: "boolean",
+    help: "with --resume: re-choose the multipliers of networks already retrained (no retraining)",
+  },
   data: {
     type: "string",
     help: "CIFAR-10 directory (else $CIFAR10_DIR, the cache, or a download)",
@@ -108,6 +112,9 @@ async function resolveLibrary(
 
 await runMain(async () => {
   const f = parseFlags(Deno.args, FLAGS, "Usage: deno task evolve [options]");
+  if (f.rechoose && f.resume === undefined) {
+    throw new UsageError("--rechoose works on a finished run: give it with --resume RUN");
+  }
   let config: EvolveConfig;
   let dir: RunDir;
   if (f.resume !== undefined) {
@@ -223,13 +230,16 @@ await runMain(async () => {
                 ? `failed: ${r.error}`
                 : `test ${(100 * r.test.approx8).toFixed(2)}% (approx. 8-bit)${
                   r.refined
-                    ? `, re-chosen ${Object.values(r.refined.multipliers)[0]}: ${
-                      (100 * r.refined.test.approx8).toFixed(2)
-                    }%`
+                    ? `, re-chosen ${
+                      [...new Set(Object.values(r.refined.multipliers))].join("+")
+                    }: ${(100 * r.refined.test.approx8).toFixed(2)}% at ${
+                      (100 * (1 - r.refined.energyNj / r.exactEnergyNj)).toFixed(1)
+                    }% less energy`
                     : ""
                 }`
             }`,
           ),
+        f.rechoose === true,
       );
     })();
     const charts = await writeReport(

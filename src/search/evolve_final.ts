@@ -1,7 +1,9 @@
 /**
  * The end of a search: the networks of the Pareto set are retrained longer on the training
  * set and measured on the test set (float, exact 8-bit, approximate 8-bit), and exported as
- * model files. Resumable: networks already in final.jsonl are not retrained.
+ * model files. Resumable: networks already in final.jsonl are not retrained; `rechoose` runs
+ * only the multiplier re-choice and the export again on them (final.jsonl's last line for an
+ * id is the one that counts).
  */
 import { join } from "node:path";
 import type { Graph } from "../graph/graph.ts";
@@ -27,6 +29,8 @@ export interface FinalTask {
   refine?: { tolerance: number; library: LibraryEntry[] };
   /** Written into the model file's metadata. */
   meta: Record<string, unknown>;
+  /** The network already retrained (its model file): only re-choose and export again. */
+  trained?: Uint8Array;
 }
 
 export interface FinalResult {
@@ -70,6 +74,8 @@ export async function retrainFront(
   population: EvaluationRecord[],
   trainer: FinalTrainer,
   onDone?: (rec: FinalRecord) => void,
+  /** Run the multiplier re-choice again on networks already retrained (no retraining). */
+  rechoose = false,
 ): Promise<FinalRecord[]> {
   const space = searchSpace(config);
   const done = new Map((await dir.readFinal()).map((r) => [r.id, r]));
@@ -77,7 +83,7 @@ export async function retrainFront(
   const exact = library[0];
   const jobs = picks.map(async (rec): Promise<FinalRecord> => {
     const have = done.get(rec.id);
-    if (have) return have;
+    if (have && !(rechoose && !have.error)) return have;
     const graph = decodeGenome(space, Int32Array.from(rec.genome), { name: rec.id }).graph;
     const model = join("models", `${rec.id}.apxnet`);
     const base = {
@@ -111,9 +117,11 @@ export async function retrainFront(
           search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
           multipliers: rec.multipliers,
         },
+        trained: have ? await Deno.readFile(dir.file(have.model)) : undefined,
       });
       await writeAtomic(dir.file(model), r.model);
-      out = { ...base, test: r.test, refined: r.refined, seconds: r.seconds };
+      // A re-choice keeps the retraining's time: that is what the network cost.
+      out = { ...base, test: r.test, refined: r.refined, seconds: have?.seconds ?? r.seconds };
     } catch (e) {
       out = {
         ...base,

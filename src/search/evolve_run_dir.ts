@@ -78,8 +78,10 @@ export class RunDir {
     return appendLine(this.file("evaluations.jsonl"), rec);
   }
 
-  readFinal(): Promise<FinalRecord[]> {
-    return readJsonLines<FinalRecord>(this.file("final.jsonl"));
+  /** The final records, the last line of each id (a re-choice appends a newer one). */
+  async readFinal(): Promise<FinalRecord[]> {
+    const all = await readJsonLines<FinalRecord>(this.file("final.jsonl"));
+    return [...new Map(all.map((r) => [r.id, r])).values()];
   }
 
   appendFinal(rec: FinalRecord): Promise<void> {

@@ -7,9 +7,9 @@ import { serveTasks } from "../util/worker_task.ts";
 import type { CandidateResult, CandidateTask } from "./evolve.ts";
 import type { FinalResult, FinalTask } from "./evolve_final.ts";
 import type { SearchData } from "./evolve_data.ts";
-import { CALIBRATION, trainAndMeasure } from "./evolve_measure.ts";
+import { CALIBRATION, type Measured, QuantizedModel, trainAndMeasure } from "./evolve_measure.ts";
 import { makeSelfContained } from "../embed/export.ts";
-import { encodeModel } from "../train/model_file.ts";
+import { decodeModel, encodeModel, type SavedModel } from "../train/model_file.ts";
 import { graphCost } from "../graph/count.ts";
 import { refineMultiplier } from "./evolve_refine.ts";
 
@@ -47,24 +47,44 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
   }
   const t = job.task;
   const t0 = performance.now();
-  const r = await trainAndMeasure({
-    module: init.module,
-    graph: t.graph,
-    multipliers: t.multipliers,
-    seed: t.seed,
-    epochs: t.epochs,
-    batch: 128,
-    maxLr: 0.2,
-    trainData: init.data.finalTrain,
-    evalData: init.data.test,
-    calibrationImages: t.calibrationImages,
-    compensate: t.compensate,
-    meta: t.meta,
-  });
+  let model: SavedModel, measured: Measured, quantized: QuantizedModel;
+  if (t.trained) {
+    // Already retrained: only the re-choice and the export run again.
+    model = decodeModel(t.trained, t.id);
+    quantized = await QuantizedModel.calibrate(init.module, model, {
+      images: init.data.finalTrain.images,
+      count: Math.min(t.calibrationImages, init.data.finalTrain.labels.length),
+      compensate: t.compensate,
+    });
+    measured = model.meta.test as Measured;
+    const exact8 = await quantized.accuracy({}, init.data.test);
+    if (exact8 !== measured?.exact8) {
+      throw new Error(
+        `${t.id}: exact 8-bit test accuracy is ${exact8} now, the model file records ` +
+          `${measured?.exact8}: it does not match this run's data or calibration`,
+      );
+    }
+  } else {
+    const r = await trainAndMeasure({
+      module: init.module,
+      graph: t.graph,
+      multipliers: t.multipliers,
+      seed: t.seed,
+      epochs: t.epochs,
+      batch: 128,
+      maxLr: 0.2,
+      trainData: init.data.finalTrain,
+      evalData: init.data.test,
+      calibrationImages: t.calibrationImages,
+      compensate: t.compensate,
+      meta: t.meta,
+    });
+    ({ model, measured, quantized } = r);
+  }
   let refined: FinalResult["refined"];
   if (t.refine && init.data.finalValidation.labels.length > 0) {
     const choice = await refineMultiplier({
-      quantized: r.quantized,
+      quantized,
       multsByNode: graphCost(t.graph).multsByNode,
       library: t.refine.library,
       validation: init.data.finalValidation,
@@ -72,22 +92,22 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
     });
     const same = JSON.stringify(choice.multipliers) === JSON.stringify(t.multipliers);
     const approx8 = same
-      ? r.measured.approx8
-      : await r.quantized.accuracy(choice.multipliers, init.data.test);
-    refined = { ...choice, test: { approx8, images: r.measured.images } };
+      ? measured.approx8
+      : await quantized.accuracy(choice.multipliers, init.data.test);
+    refined = { ...choice, test: { approx8, images: measured.images } };
     // The model file carries the re-chosen multipliers (what `deno task evaluate` uses by
     // default); the search's own choice stays in its metadata.
-    r.model.meta = {
-      ...r.model.meta,
+    model.meta = {
+      ...model.meta,
       multipliers: choice.multipliers,
       searchMultipliers: t.multipliers,
       refined,
     };
   }
-  r.model.meta = { ...r.model.meta, test: r.measured };
+  model.meta = { ...model.meta, test: measured };
   // Self-contained (docs/model-format.md): the multipliers' tables and the calibrated 8-bit
   // quantisation travel with the weights, so the embedding API runs it anywhere, same bits.
-  const portable = await makeSelfContained(r.model, {
+  const portable = await makeSelfContained(model, {
     calibrationImages: init.data.finalTrain.images,
     calibrationCount: Math.min(t.calibrationImages, init.data.finalTrain.labels.length),
     calibration: CALIBRATION,
@@ -98,7 +118,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
     module: init.module,
   });
   return {
-    test: r.measured,
+    test: measured,
     refined,
     model: encodeModel(portable),
     seconds: (performance.now() - t0) / 1000,

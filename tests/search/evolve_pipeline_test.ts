@@ -57,7 +57,7 @@ async function run(workers: number) {
 }
 
 Deno.test("the search trains, quantises and measures candidates, retrains its front and exports it", async () => {
-  const { dir, finals, data, evaluations } = await run(2);
+  const { dir, finals, data, population, evaluations } = await run(2);
   const trained = evaluations.filter((r) => r.validation);
   assert.ok(trained.length > 0);
   for (const r of trained) {
@@ -101,6 +101,27 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
     classifier.close();
     const correct = labels.filter((l, i) => l === data.test.labels[i]).length;
     assert.equal(correct / labels.length, r.test.approx8, f.id);
+  }
+  // Re-choosing with another tolerance reuses the retrained weights: same test figures, the
+  // new tolerance in force, a newer line per network in final.jsonl.
+  const config = { ...presetConfig("smoke"), multipliers: names, workers: 2 };
+  config.final = { ...config.final, refineTolerance: 0.5 };
+  const library = await Promise.all(
+    names.map(async (n) => ({ name: n, energyPj: (await getMultiplier(n)).energyPj })),
+  );
+  const pool = new SearchPool(await compileEngine(), data, 2);
+  try {
+    const again = await retrainFront(dir, config, library, population, pool, undefined, true);
+    assert.deepEqual(again.map((f) => [f.id, f.test]), finals.map((f) => [f.id, f.test]));
+    for (const f of again) {
+      assert.equal(f.refined!.validation.tolerance, 0.5);
+      assert.ok(f.refined!.validation.approx8 >= f.refined!.validation.exact8 - 0.5);
+      const model = await loadModel(dir.file(f.model));
+      assert.deepEqual(model.meta.multipliers, f.refined!.multipliers);
+    }
+    assert.deepEqual(await dir.readFinal(), again);
+  } finally {
+    pool.close();
   }
   // Every parent still in the population keeps the model it was trained into during the search.
   const last = evaluations.filter((r) => r.model);
