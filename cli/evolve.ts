@@ -13,10 +13,10 @@ import {
   checkEvolveConfig,
   type EvolveConfig,
   presetConfig,
-  PRESETS,
   resumeConflict,
 } from "../src/search/evolve_config.ts";
 import { RunDir } from "../src/search/evolve_run_dir.ts";
+import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/evolve_flags.ts";
 import { evolve, type LibraryEntry } from "../src/search/evolve.ts";
 import { pickForRetraining, retrainFront } from "../src/search/evolve_final.ts";
 import { paretoSet, writeReport } from "../src/search/evolve_report.ts";
@@ -27,43 +27,12 @@ import { getCifar10 } from "../src/data/cifar10_source.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { Progress } from "../src/util/progress.ts";
 
-const FLAGS = {
-  preset: {
-    type: "string",
-    default: "default",
-    help: `starting settings: ${Object.keys(PRESETS).join(", ")}`,
-  },
-  seed: { type: "string", help: "random seed (default 1)" },
-  run: { type: "string", help: "run directory (default runs/evolve-PRESET-sSEED)" },
-  resume: { type: "string", help: "continue the run in this directory" },
-  generations: { type: "string", help: "generations (with --resume: extend a finished run)" },
-  population: { type: "string", help: "NSGA-II parents (mu)" },
-  offspring: { type: "string", help: "offspring per generation (lambda)" },
-  workers: { type: "string", help: "evaluation workers (default: one per core)" },
-  multipliers: {
-    type: "string",
-    help:
-      "comma-separated library multipliers the genes choose from, or all (default: a preset's list)",
-  },
-  "multiplier-genes": { type: "string", help: "network (one per network), per-layer, or none" },
-  "max-params": { type: "string", help: "constraint: most parameters" },
-  "max-mults": { type: "string", help: "constraint: most multiplications per image" },
-  "no-final": { type: "boolean", help: "skip the final retraining of the Pareto set" },
-  rechoose: {
-    type: "boolean",
-    help: "with --resume: re-choose the multipliers of networks already retrained (no retraining)",
-  },
-  data: {
-    type: "string",
-    help: "CIFAR-10 directory (else $CIFAR10_DIR, the cache, or a download)",
-  },
-} as const;
-
 type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
+const FLAGS = EVOLVE_FLAGS;
 
 /** The preset with the flags' overrides. */
 function configFromFlags(f: Flags): EvolveConfig {
-  const c = presetConfig(String(f.preset));
+  const c = presetConfig(String(f.preset ?? "default"));
   if (f.seed !== undefined) c.seed = intFlag("seed", f.seed, 0);
   if (f.generations !== undefined) c.generations = intFlag("generations", f.generations, 0);
   if (f.population !== undefined) c.population = intFlag("population", f.population, 2);
@@ -112,9 +81,7 @@ async function resolveLibrary(
 
 await runMain(async () => {
   const f = parseFlags(Deno.args, FLAGS, "Usage: deno task evolve [options]");
-  if (f.rechoose && f.resume === undefined) {
-    throw new UsageError("--rechoose works on a finished run: give it with --resume RUN");
-  }
+  checkResumeFlags(f);
   let config: EvolveConfig;
   let dir: RunDir;
   if (f.resume !== undefined) {
@@ -123,26 +90,6 @@ await runMain(async () => {
     config = structuredClone(stored);
     if (f.generations !== undefined) config.generations = intFlag("generations", f.generations, 0);
     if (f.workers !== undefined) config.workers = intFlag("workers", f.workers);
-    for (
-      const k of [
-        "preset",
-        "seed",
-        "population",
-        "offspring",
-        "multipliers",
-        "multiplier-genes",
-        "max-params",
-        "max-mults",
-      ]
-    ) {
-      if (f[k as keyof Flags] !== undefined) {
-        throw new UsageError(
-          `--${k} cannot change on --resume: the run keeps the settings in ${
-            dir.file("config.json")
-          }`,
-        );
-      }
-    }
     const conflict = resumeConflict(stored, config);
     if (conflict) throw new UsageError(`Cannot resume ${dir.path}: ${conflict}`);
     if (config.generations !== stored.generations) await dir.writeConfig(config);
