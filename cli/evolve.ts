@@ -157,8 +157,10 @@ await runMain(async () => {
       const fb = new Progress({ total: Math.max(1, n), label: "final retraining" });
       const held = config.final.validationImages ?? 0;
       console.log(
-        `retraining ${n} network(s) of the Pareto set: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
-          `training images, measured on the CIFAR-10 test set` +
+        (f.rechoose
+          ? `re-choosing the multipliers of ${n} retrained network(s) of the Pareto set (no retraining)`
+          : `retraining ${n} network(s) of the Pareto set: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
+            `training images, measured on the CIFAR-10 test set`) +
           (held && config.final.refineTolerance !== undefined
             ? `; multipliers re-chosen on ${held} held-out training images`
             : ""),
