@@ -112,7 +112,7 @@ export async function renderScatterPng(spec: ScatterSpec): Promise<Uint8Array> {
       responsive: false,
       plugins: {
         title: { display: true, text: spec.title, font: { size: 16 } },
-        legend: { position: "right" },
+        legend: { position: "bottom" }, // long series labels stay whole
       },
       scales: {
         x: {
