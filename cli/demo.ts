@@ -22,6 +22,13 @@ import { makeSelfContained } from "../src/embed/export.ts";
 import { decodeModel, encodeModel } from "../src/train/model_file.ts";
 
 const USAGE = "Usage: deno task demo [RUN_DIR] [--port 8788] [--data CIFAR10_DIR]";
+/** What the label needs of a final.jsonl line (src/search/evolve_record.ts FinalRecord). */
+interface FinalSummary {
+  test?: { approx8: number };
+  energyNj?: number;
+  refined?: { energyNj: number; test: { approx8: number } };
+}
+
 const FLAGS = {
   port: { type: "string", default: "8788", help: "port to listen on; 0 picks a free one" },
   data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
@@ -122,14 +129,17 @@ async function main(argv: string[]): Promise<void> {
     if (!names.length) throw new UsageError(`${run}/models holds no .apxnet model file`);
     for (const name of names) {
       const id = name.replace(/\.apxnet$/, "");
-      const r = finals.get(id) as { test?: Record<string, number>; energyNj?: number } | undefined;
+      const r = finals.get(id) as FinalSummary | undefined;
+      // The model file runs the re-chosen multipliers when the search re-chose them.
+      const acc = r?.refined?.test.approx8 ?? r?.test?.approx8;
+      const energy = r?.refined?.energyNj ?? r?.energyNj;
       models.push({
         id: `run-${id}`,
         label: `${basename(run)}: ${id}${
-          r?.test
-            ? ` (approximate 8-bit ${(100 * r.test.approx8).toFixed(1)}%, ${
-              r.energyNj?.toFixed(0)
-            } nJ in the search)`
+          acc !== undefined
+            ? ` (approximate 8-bit ${(100 * acc).toFixed(1)}%, ${
+              energy?.toFixed(0)
+            } nJ, measured by the search)`
             : ""
         }`,
         details: { file: join(run, "models", name), final: r ?? null },
