@@ -48,13 +48,15 @@ export async function readRun(path: string): Promise<RunInput> {
     `'${path}' is not a search run directory (deno task evolve makes one)`,
   );
   const finalPath = join(path, "final.jsonl");
-  const records = await readJsonLines<FinalRecord>(finalPath, false);
-  if (records === null) {
+  const lines = await readJsonLines<FinalRecord>(finalPath, false);
+  if (lines === null) {
     throw new Error(
       `'${finalPath}' not found: the search writes it in its final retraining, after the last ` +
         `generation (deno task evolve; a stopped run finishes with deno task evolve --resume ${path})`,
     );
   }
+  // A re-choice (deno task evolve --rechoose) appends a newer line per network: the last counts.
+  const records = [...new Map(lines.map((r) => [r.id, r])).values()];
   const finals = records.filter((r) => !r.error);
   if (finals.length === 0) {
     throw new Error(

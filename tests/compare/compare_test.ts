@@ -331,3 +331,23 @@ Deno.test("compare: missing or incomplete inputs are errors naming the file and 
     await Deno.remove(f.root, { recursive: true });
   }
 });
+
+Deno.test("compare: after a re-choice (a newer final.jsonl line for a network) only the newest counts", async () => {
+  const older = final("g1-c1", 30000, 0.9, { float: 0.81, exact8: 0.80, approx8: 0.79 }, {
+    energyFactor: 0.8,
+    approx8: 0.7950,
+    name: "mul8u_bam_h1v4",
+  });
+  const newer = final("g1-c1", 30000, 0.9, { float: 0.81, exact8: 0.80, approx8: 0.79 }, {
+    energyFactor: 0.6,
+    approx8: 0.7930,
+    name: "mul8u_bam_h2v6",
+  });
+  const { c } = await comparisonOf([older, newer]);
+  const evolved = c.rows.filter((r) => r.side === "evolved");
+  assert.deepEqual(
+    evolved.map((r) => [r.network, r.variant, r.multipliers]),
+    [["g1-c1", "search", "mul8u_bam_h1v4"], ["g1-c1", "re-chosen", "mul8u_bam_h2v6"]],
+  );
+  assert.equal(evolved[1].energyNj, E0 * 0.6);
+});
