@@ -2,7 +2,7 @@
  * `deno task evolve`: the multi-objective search of CNN architectures and approximate
  * multipliers on CIFAR-10 (CGP + NSGA-II), then the longer retraining of its Pareto set.
  *
- *   deno task evolve                       # the default preset, about 30 minutes on 2 cores
+ *   deno task evolve                       # the default preset, 30-40 minutes on 2 cores
  *   deno task evolve --resume runs/X       # continue a stopped run
  *   deno task evolve --resume runs/X --generations 10   # extend a finished one
  *   deno task evolve --preset paper        # the long search
