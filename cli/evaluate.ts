@@ -10,6 +10,7 @@
  * it must be downloaded.
  */
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import { calibrationFlag } from "../src/cli/calibration_flag.ts";
 import { getCifar10 } from "../src/data/cifar10_source.ts";
 import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
@@ -19,7 +20,6 @@ import {
   parseAssignment,
   recordedAssignmentText,
 } from "../src/quant/assignment.ts";
-import type { Calibration } from "../src/quant/calibrate.ts";
 import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
 import { inferenceEnergy } from "../src/quant/energy.ts";
 import { floatAccuracy, type LabelledImages, quantizedAccuracy } from "../src/quant/evaluate.ts";
@@ -64,17 +64,6 @@ const FLAGS = {
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
-function calibrationOf(text: string): Calibration {
-  if (text === "minmax") return { method: "minmax" };
-  const m = /^percentile:(\d+(\.\d+)?)$/.exec(text);
-  if (m && Number(m[1]) > 50 && Number(m[1]) <= 100) {
-    return { method: "percentile", percentile: Number(m[1]) };
-  }
-  throw new UsageError(
-    `--calibration-method expects minmax or percentile:P with 50 < P <= 100, found '${text}'`,
-  );
-}
-
 function pathsOf(layers: LayerRun[]): string {
   const counts = new Map<string, number>();
   for (const l of layers) {
@@ -99,7 +88,7 @@ await runMain(async () => {
   if (typeof f.model !== "string") throw new UsageError("--model FILE is required");
   const limit = intFlag("limit", f.limit);
   const calibrationCount = intFlag("calibration", f.calibration);
-  const calibration = calibrationOf(String(f["calibration-method"]));
+  const calibration = calibrationFlag(String(f["calibration-method"]));
   const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
   const path = choiceFlag("path", f.path, ["auto", "dot", "rows", "table"] as const);
   const workers = intFlag("workers", f.workers);

@@ -15,6 +15,7 @@
  */
 import { basename } from "node:path";
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import { calibrationFlag } from "../src/cli/calibration_flag.ts";
 import { getCifar10 } from "../src/data/cifar10_source.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { hostLogits } from "../src/embed/host_path.ts";
@@ -62,17 +63,6 @@ const FLAGS = {
   },
 } as const;
 
-function calibrationOf(text: string): Calibration {
-  if (text === "minmax") return { method: "minmax" };
-  const m = /^percentile:(\d+(\.\d+)?)$/.exec(text);
-  if (m && Number(m[1]) > 50 && Number(m[1]) <= 100) {
-    return { method: "percentile", percentile: Number(m[1]) };
-  }
-  throw new UsageError(
-    `--calibration-method expects minmax or percentile:P with 50 < P <= 100, found '${text}'`,
-  );
-}
-
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 await runMain(async () => {
@@ -87,7 +77,7 @@ await runMain(async () => {
     : intFlag("calibration", f.calibration);
   const calibration = f["calibration-method"] === undefined
     ? undefined
-    : calibrationOf(String(f["calibration-method"]));
+    : calibrationFlag(String(f["calibration-method"]));
   const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
   const verify = intFlag("verify", f.verify, 0);
   const model = await readModel(f.model);

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import { writeAtomic } from "../search/evolve_run_dir.ts";
-import { appendJsonLine, readJsonLines } from "./json_lines.ts";
+import { appendJsonLine, readJsonLines } from "../util/json_lines.ts";
 import { type BaselineSettings, settingsConflict } from "./baseline_settings.ts";
 
 /** One network measured with one multiplier on the test set. */

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { EvolveConfig } from "../search/evolve_config.ts";
 import type { FinalRecord } from "../search/evolve_record.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
-import { readJsonLines } from "./json_lines.ts";
+import { readJsonLines } from "../util/json_lines.ts";
 import { BaselineDir, type BaselineResult } from "./baseline_dir.ts";
 import type { BaselineSettings } from "./baseline_settings.ts";
 import { displayName, REFERENCE_MODEL } from "./baseline_models.ts";

@@ -12,6 +12,7 @@
 import { join } from "node:path";
 import type { EvolveConfig } from "./evolve_config.ts";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "./evolve_record.ts";
+import { appendJsonLine, readJsonLines } from "../util/json_lines.ts";
 
 export class RunDir {
   constructor(readonly path: string) {}
@@ -71,21 +72,21 @@ export class RunDir {
 
   /** The evaluations written so far; a last line cut short by a kill is dropped. */
   readEvaluations(): Promise<EvaluationRecord[]> {
-    return readJsonLines<EvaluationRecord>(this.file("evaluations.jsonl"));
+    return readLog<EvaluationRecord>(this.file("evaluations.jsonl"));
   }
 
   appendEvaluation(rec: EvaluationRecord): Promise<void> {
-    return appendLine(this.file("evaluations.jsonl"), rec);
+    return appendJsonLine(this.file("evaluations.jsonl"), rec);
   }
 
   /** The final records, the last line of each id (a re-choice appends a newer one). */
   async readFinal(): Promise<FinalRecord[]> {
-    const all = await readJsonLines<FinalRecord>(this.file("final.jsonl"));
+    const all = await readLog<FinalRecord>(this.file("final.jsonl"));
     return [...new Map(all.map((r) => [r.id, r])).values()];
   }
 
   appendFinal(rec: FinalRecord): Promise<void> {
-    return appendLine(this.file("final.jsonl"), rec);
+    return appendJsonLine(this.file("final.jsonl"), rec);
   }
 
   /** Writes a candidate's model file atomically; returns its run-relative path. */
@@ -140,39 +141,8 @@ export async function writeAtomic(path: string, text: string | Uint8Array): Prom
   await Deno.rename(tmp, path);
 }
 
-async function appendLine(path: string, value: unknown): Promise<void> {
-  const f = await Deno.open(path, { append: true, create: true });
-  try {
-    await f.write(new TextEncoder().encode(JSON.stringify(value) + "\n"));
-    await f.syncData();
-  } finally {
-    f.close();
-  }
-}
-
-async function readJsonLines<T>(path: string): Promise<T[]> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw e;
-  }
-  if (text.length && !text.endsWith("\n")) {
-    // The process was killed while appending: drop the partial line, so the next append
-    // starts on a line of its own.
-    text = text.slice(0, text.lastIndexOf("\n") + 1);
-    await Deno.truncate(path, new TextEncoder().encode(text).length);
-  }
-  const lines = text.split("\n");
-  const out: T[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!lines[i].trim()) continue;
-    try {
-      out.push(JSON.parse(lines[i]));
-    } catch (e) {
-      throw new Error(`'${path}' line ${i + 1} is not valid JSON (${(e as Error).message})`);
-    }
-  }
-  return out;
+/** A log's records (none if it does not exist yet); a line cut short by a kill is dropped
+ * from the file, so the next append starts on a line of its own. */
+async function readLog<T>(path: string): Promise<T[]> {
+  return await readJsonLines<T>(path, true) ?? [];
 }
