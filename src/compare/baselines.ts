@@ -216,28 +216,40 @@ async function measurePairs(
     .filter((n) => !done.has(key(network, n)));
   const { params, mults } = graphCost(model.graph);
   const exactEnergyNj = (mults * energyOf.get(EXACT_NAME)!) / 1000;
-  const mixedLabel = `per layer: ${refinedNames.join(" + ")}`;
-  if (mixed && !done.has(key(network, mixedLabel))) {
+  /** Writes down one row: the network's own figures and `multiplier`'s. */
+  const record = async (
+    multiplier: string,
+    measured: { energyNj: number; approx8: number; seconds: number; rechosen: boolean },
+  ) => {
     const result: BaselineResult = {
       network,
-      multiplier: mixedLabel,
+      multiplier,
       params,
       mults,
-      energyNj: meta.refined!.energyNj,
+      energyNj: measured.energyNj,
       exactEnergyNj,
-      test: { ...meta.test, approx8: meta.refined!.test.approx8 },
+      test: { ...meta.test, approx8: measured.approx8 },
       epochs: settings.epochs,
       trainImages: settings.trainImages,
       seed: settings.seed,
       calibrationImages: settings.calibrationImages,
       compensate: settings.compensate,
       model: entry,
-      seconds: 0,
-      rechosen: true,
+      seconds: measured.seconds,
+      ...(measured.rechosen ? { rechosen: true as const } : {}),
     };
     await dir.appendResult(result);
-    done.add(key(network, mixedLabel));
+    done.add(key(network, multiplier));
     run.events?.onMeasured?.(result);
+  };
+  const mixedLabel = `per layer: ${refinedNames.join(" + ")}`;
+  if (mixed && !done.has(key(network, mixedLabel))) {
+    await record(mixedLabel, {
+      energyNj: meta.refined!.energyNj,
+      approx8: meta.refined!.test.approx8,
+      seconds: 0,
+      rechosen: true,
+    });
   }
   const measureOne = async (multiplier: string) => {
     const r = await run.measurer.measure({
@@ -254,31 +266,12 @@ async function measurePairs(
           `src/compare/measure.ts no longer measures as src/search/evolve_measure.ts does`,
       );
     }
-    const result: BaselineResult = {
-      network,
-      multiplier,
-      params,
-      mults,
+    await record(multiplier, {
       energyNj: (mults * energyOf.get(multiplier)!) / 1000,
-      exactEnergyNj,
-      test: {
-        float: meta.test.float,
-        exact8: meta.test.exact8,
-        approx8: r.accuracy,
-        images: meta.test.images,
-      },
-      epochs: settings.epochs,
-      trainImages: settings.trainImages,
-      seed: settings.seed,
-      calibrationImages: settings.calibrationImages,
-      compensate: settings.compensate,
-      model: entry,
+      approx8: r.accuracy,
       seconds: r.seconds,
-      ...(rechosen.includes(multiplier) ? { rechosen: true as const } : {}),
-    };
-    await dir.appendResult(result);
-    done.add(key(network, multiplier));
-    run.events?.onMeasured?.(result);
+      rechosen: rechosen.includes(multiplier),
+    });
   };
   // Exact first and alone: it checks that this measurement is the search's before any
   // approximate figure is written down.
