@@ -8,9 +8,8 @@
  * (RUN's outputs), --allow-ffi (the canvas addon that draws the charts),
  * --allow-env=APPROXNAS_DEBUG (stack traces on errors).
  */
-import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { helpText, runMain, UsageError } from "../src/cli/args.ts";
+import { helpText, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { loadModel } from "../src/train/model_file.ts";
 import { readBaselines, readRun } from "../src/compare/compare_inputs.ts";
 import { compare } from "../src/compare/compare.ts";
@@ -42,33 +41,14 @@ async function howOf(path: string | undefined): Promise<MeasuredHow> {
 }
 
 await runMain(async () => {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: Deno.args,
-      options: {
-        baselines: { type: "string", default: FLAGS.baselines.default },
-        "no-charts": { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${helpText(USAGE, FLAGS)}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(helpText(USAGE, FLAGS));
-    return;
-  }
+  const { values, positionals } = parseCommand(Deno.args, FLAGS, USAGE);
   if (positionals.length !== 1) {
     throw new UsageError(
       `expected one run directory (RUN), found ${positionals.length}\n\n${helpText(USAGE, FLAGS)}`,
     );
   }
   const run = await readRun(positionals[0]);
-  const baselines = await readBaselines(values.baselines);
+  const baselines = await readBaselines(String(values.baselines));
   const c = compare(run, baselines);
   const how: SidesMeasured = {
     evolved: await howOf(join(run.path, run.finals[0].model)),

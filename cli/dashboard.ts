@@ -8,8 +8,7 @@
  * # = deno run --allow-read --allow-net=127.0.0.1 cli/dashboard.ts runs/default-1
  * ```
  */
-import { parseArgs } from "node:util";
-import { helpText, intFlag, UsageError } from "../src/cli/args.ts";
+import { helpText, intFlag, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { startDashboard } from "../src/dashboard/server.ts";
 
 const USAGE = "Usage: deno task dashboard RUN_DIR [--port 8787] [--host 127.0.0.1]";
@@ -23,26 +22,7 @@ const FLAGS = {
 } as const;
 
 async function main(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        port: { type: "string", default: "8787" },
-        host: { type: "string", default: "127.0.0.1" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${helpText(USAGE, FLAGS)}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(helpText(USAGE, FLAGS));
-    return;
-  }
+  const { values, positionals } = parseCommand(argv, FLAGS, USAGE);
   if (positionals.length !== 1) {
     throw new UsageError(
       `expected one run directory, found ${positionals.length}\n\n${helpText(USAGE, FLAGS)}`,
@@ -52,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
   if (port > 65535) throw new UsageError(`--port expects a port number <= 65535, found ${port}`);
   let running;
   try {
-    running = await startDashboard({ run: positionals[0], port, hostname: values.host });
+    running = await startDashboard({ run: positionals[0], port, hostname: String(values.host) });
   } catch (e) {
     if (e instanceof Deno.errors.AddrInUse) {
       throw new Error(`port ${port} is in use: pick another with --port, or --port 0`);
@@ -76,11 +56,4 @@ async function main(argv: string[]): Promise<void> {
   Deno.addSignalListener("SIGINT", stop);
 }
 
-// Like runMain in src/cli/args.ts, without reading the environment: the task grants only
-// read and network access.
-try {
-  await main(Deno.args);
-} catch (e) {
-  console.error(`error: ${(e as Error).message}`);
-  Deno.exit(e instanceof UsageError ? 2 : 1);
-}
+await runMain(() => main(Deno.args));

@@ -12,9 +12,8 @@
  * Permissions: read (page, models, CIFAR-10, library), net 127.0.0.1, env for locating
  * CIFAR-10 (CIFAR10_DIR, APPROXNAS_CACHE, HOME); nothing is downloaded or written.
  */
-import { parseArgs } from "node:util";
 import { basename, join } from "node:path";
-import { helpText, intFlag, UsageError } from "../src/cli/args.ts";
+import { intFlag, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { getCifar10 } from "../src/data/cifar10_source.ts";
 import { CLASS_NAMES } from "../src/data/cifar10_format.ts";
 import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
@@ -67,31 +66,12 @@ async function finalRecords(run: string): Promise<Map<string, Record<string, unk
 }
 
 async function main(argv: string[]): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        port: { type: "string", default: "8788" },
-        data: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${helpText(USAGE, FLAGS)}`);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    console.log(helpText(USAGE, FLAGS));
-    return;
-  }
+  const { values, positionals } = parseCommand(argv, FLAGS, USAGE);
   if (positionals.length > 1) {
     throw new UsageError(`expected at most one run directory, found ${positionals.length}`);
   }
   const port = intFlag("port", values.port, 0);
-  const dataDir = values.data;
+  const dataDir = typeof values.data === "string" ? values.data : undefined;
   let trainImages: Promise<Uint8Array> | undefined;
   const calibrationImages = () =>
     trainImages ??= getCifar10({ dir: dataDir, split: "train", download: false })
@@ -170,9 +150,4 @@ async function main(argv: string[]): Promise<void> {
   Deno.addSignalListener("SIGINT", stop);
 }
 
-try {
-  await main(Deno.args);
-} catch (e) {
-  console.error(`error: ${(e as Error).message}`);
-  Deno.exit(e instanceof UsageError ? 2 : 1);
-}
+await runMain(() => main(Deno.args));

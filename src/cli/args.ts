@@ -16,11 +16,25 @@ export type Flags = Record<string, FlagSpec>;
 
 export class UsageError extends Error {}
 
+/** Parses `argv` against `flags` (no positional arguments); --help prints help and exits. */
 export function parseFlags<F extends Flags>(
   argv: string[],
   flags: F,
   usage: string,
 ): Record<keyof F, string | boolean | undefined> {
+  return parse(argv, flags, usage, false).values;
+}
+
+/** As parseFlags, for commands that also take positional arguments (e.g. a run directory). */
+export function parseCommand<F extends Flags>(
+  argv: string[],
+  flags: F,
+  usage: string,
+): { values: Record<keyof F, string | boolean | undefined>; positionals: string[] } {
+  return parse(argv, flags, usage, true);
+}
+
+function parse<F extends Flags>(argv: string[], flags: F, usage: string, positional: boolean) {
   const options = Object.fromEntries(
     Object.entries({
       ...flags,
@@ -33,17 +47,20 @@ export function parseFlags<F extends Flags>(
       ...(v.default !== undefined ? { default: v.default } : {}),
     }]),
   );
-  let values;
+  let parsed;
   try {
-    ({ values } = parseArgs({ args: argv, options, allowPositionals: false, strict: true }));
+    parsed = parseArgs({ args: argv, options, allowPositionals: positional, strict: true });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n\n${helpText(usage, flags)}`);
   }
-  if (values.help) {
+  if (parsed.values.help) {
     console.log(helpText(usage, flags));
     Deno.exit(0);
   }
-  return values as Record<keyof F, string | boolean | undefined>;
+  return {
+    values: parsed.values as Record<keyof F, string | boolean | undefined>,
+    positionals: parsed.positionals,
+  };
 }
 
 export function helpText(usage: string, flags: Flags): string {
@@ -83,15 +100,20 @@ export function choiceFlag<T extends string>(
   return value as T;
 }
 
-/** Runs a CLI main, printing errors without a stack trace for usage and input problems. */
+/** Runs a CLI main, printing errors without a stack trace for usage and input problems
+ * (with one for other errors when $APPROXNAS_DEBUG is set and may be read). */
 export async function runMain(main: () => Promise<void>): Promise<void> {
   try {
     await main();
   } catch (e) {
     console.error(`error: ${(e as Error).message}`);
-    if (!(e instanceof UsageError) && Deno.env.get("APPROXNAS_DEBUG")) {
-      console.error((e as Error).stack);
-    }
+    if (!(e instanceof UsageError) && debugRequested()) console.error((e as Error).stack);
     Deno.exit(e instanceof UsageError ? 2 : 1);
   }
+}
+
+/** Whether $APPROXNAS_DEBUG is set; a task not granted that variable is never prompted. */
+function debugRequested(): boolean {
+  const granted = Deno.permissions.querySync({ name: "env", variable: "APPROXNAS_DEBUG" });
+  return granted.state === "granted" && Boolean(Deno.env.get("APPROXNAS_DEBUG"));
 }
