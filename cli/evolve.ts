@@ -6,6 +6,7 @@
  *   deno task evolve --resume runs/X       # continue a stopped run
  *   deno task evolve --resume runs/X --generations 10   # extend a finished one
  *   deno task evolve --preset paper        # the long search
+ *   deno task evolve --init-from runs/X --max-params 78042   # go on from X under a budget
  */
 import { join } from "node:path";
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
@@ -16,6 +17,7 @@ import {
   resumeConflict,
 } from "../src/search/evolve_config.ts";
 import { RunDir } from "../src/search/evolve_run_dir.ts";
+import { readInitialPopulation } from "../src/search/evolve_seed.ts";
 import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/evolve_flags.ts";
 import { evolve, type LibraryEntry } from "../src/search/evolve.ts";
 import { pickForRetraining, retrainFront } from "../src/search/evolve_final.ts";
@@ -96,6 +98,9 @@ await runMain(async () => {
   } else {
     config = configFromFlags(f);
     config.multipliers = (await resolveLibrary(config.multipliers)).names;
+    if (f["init-from"] !== undefined) {
+      config.initial = await readInitialPopulation(String(f["init-from"]), config);
+    }
     dir = new RunDir(String(f.run ?? join("runs", `evolve-${config.preset}-s${config.seed}`)));
     await dir.create(config);
   }
@@ -113,6 +118,12 @@ await runMain(async () => {
       `${config.workers} worker(s). Candidates: ${config.candidate.epochs} epoch(s) on ${config.candidate.trainImages} ` +
       `training images, scored on ${config.candidate.validationImages} validation images in approximate 8-bit.`,
   );
+  if (config.initial) {
+    console.log(
+      `first generation: ${config.initial.ids.join(", ")} of ${config.initial.from}` +
+        ` (a parent that breaks this run's constraints is replaced by a feasible mutant of it)`,
+    );
+  }
   await dir.log(
     `start: ${JSON.stringify({ resume: f.resume !== undefined, generations: config.generations })}`,
   );

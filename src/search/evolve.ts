@@ -14,7 +14,7 @@ import { deriveSeed } from "../train/recipe.ts";
 import type { Graph } from "../graph/graph.ts";
 import { type CgpConfig, cgpConfig } from "./cgp/config.ts";
 import { functionSet } from "./cgp/functions.ts";
-import type { Genome } from "./cgp/genome.ts";
+import { type Genome, genomeError } from "./cgp/genome.ts";
 import { decodeGenome } from "./cgp/decode.ts";
 import { phenotypeKey } from "./cgp/phenotype.ts";
 import { genomeCost } from "./cgp/cost.ts";
@@ -232,10 +232,7 @@ export async function evolve(
   let checkpoint: Checkpoint | null = await dir.readCheckpoint();
   if (!checkpoint) {
     const rng = new Rng(deriveSeed(config.seed, 0, 0x1417));
-    const genomes = Array.from(
-      { length: config.population },
-      () => feasibleRandom(space, config, library, rng),
-    );
+    const genomes = firstGeneration(space, config, library, rng);
     const first = await evaluateAll(0, genomes);
     checkpoint = {
       completed: 0,
@@ -274,6 +271,34 @@ export async function evolve(
     events.onGeneration?.(g, checkpoint.hypervolume[g], population);
   }
   return { population: checkpoint.population.map((id) => known.get(id)!), checkpoint };
+}
+
+/**
+ * The initial population: a warm start's genomes first (one that breaks this run's
+ * constraints is replaced by a feasible mutant of itself, so that what it found is not
+ * lost), then random genomes up to the population size.
+ */
+function firstGeneration(
+  space: CgpConfig,
+  config: EvolveConfig,
+  library: LibraryEntry[],
+  rng: Rng,
+): Genome[] {
+  const seeds = (config.initial?.genomes ?? []).slice(0, config.population).map((g, i) => {
+    const genome = Int32Array.from(g);
+    const bad = genomeError(space, genome);
+    if (bad) {
+      throw new Error(
+        `config.json: initial.genomes[${i}] (${config.initial!.ids[i]} of ` +
+          `${config.initial!.from}) does not fit this search space: ${bad}`,
+      );
+    }
+    return describeGenome(space, config, library, genome).violation > 0
+      ? feasibleChild(space, config, library, genome, rng)
+      : genome;
+  });
+  while (seeds.length < config.population) seeds.push(feasibleRandom(space, config, library, rng));
+  return seeds;
 }
 
 /** Random genomes until one meets the constraints (at most 500 tries, then the last one). */

@@ -3,6 +3,7 @@
  * config it started with, so a resumed run goes on with exactly the same settings.
  */
 import type { MultiplierGenes } from "./cgp/config.ts";
+import type { InitialPopulation } from "./evolve_seed.ts";
 
 export interface EvolveConfig {
   preset: string;
@@ -58,6 +59,8 @@ export interface EvolveConfig {
   };
   /** Evaluation workers (default: one per core). */
   workers: number;
+  /** A warm start: genomes of the first generation, taken from another run. */
+  initial?: InitialPopulation;
 }
 
 /**

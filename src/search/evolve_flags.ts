@@ -27,6 +27,10 @@ export const EVOLVE_FLAGS = {
   "multiplier-genes": { type: "string", help: "network (one per network), per-layer, or none" },
   "max-params": { type: "string", help: "constraint: most parameters" },
   "max-mults": { type: "string", help: "constraint: most multiplications per image" },
+  "init-from": {
+    type: "string",
+    help: "start from the last population of this earlier run (same search space)",
+  },
   "no-final": { type: "boolean", help: "skip the final retraining of the Pareto set" },
   rechoose: {
     type: "boolean",
@@ -48,6 +52,7 @@ export const LOCKED_ON_RESUME = [
   "multiplier-genes",
   "max-params",
   "max-mults",
+  "init-from",
   "run",
 ] as const;
 
