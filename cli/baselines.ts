@@ -6,6 +6,7 @@
  *   deno task baselines                                  # every network, the default list
  *   deno task baselines --models resnet8 --multipliers all
  *   deno task baselines --epochs 1 --train-images 2000 --out /tmp/bl   # a quick look
+ *   deno task baselines --rechoose       # the re-choice again, on the trained weights
  *
  * Stop it at any time: rerunning the same command skips every trained network and every
  * measured pair. Permissions: --allow-read, --allow-write (the output directory, the
@@ -59,6 +60,10 @@ const FLAGS = {
   },
   seed: { type: "string", help: "random seed (default: the preset's, 1)" },
   workers: { type: "string", help: "worker threads (default: one per core)" },
+  rechoose: {
+    type: "boolean",
+    help: "re-choose the multipliers of networks already trained (on their saved weights)",
+  },
   data: {
     type: "string",
     help: "CIFAR-10 directory (else $CIFAR10_DIR, the cache, or a download)",
@@ -149,6 +154,7 @@ await runMain(async () => {
       models,
       multipliers,
       refine: tolerance === undefined ? undefined : { tolerance, library: refineLibrary! },
+      rechoose: f.rechoose === true,
       trainer,
       measurer,
       workers,
@@ -182,6 +188,7 @@ await runMain(async () => {
             }, exact 8-bit ${pct(t.exact8)}`,
           );
         },
+        onRechosen: (network) => console.log(`${displayName(network)}: multipliers re-chosen`),
         onMeasured: (r) =>
           advance(
             r.network,

@@ -109,6 +109,15 @@ export class BaselineDir {
     return readJsonLines<BaselineResult>(this.file("results.jsonl"), repair);
   }
 
+  /** Replaces results.jsonl with `rows` (atomically: a kill leaves the old or the new). */
+  async rewriteResults(rows: BaselineResult[]): Promise<void> {
+    await this.#appending;
+    await writeAtomic(
+      this.file("results.jsonl"),
+      rows.map((r) => JSON.stringify(r) + "\n").join(""),
+    );
+  }
+
   appendResult(r: BaselineResult): Promise<void> {
     const next = this.#appending.then(() => appendJsonLine(this.file("results.jsonl"), r));
     this.#appending = next.catch(() => {});

@@ -30,6 +30,8 @@ export interface BaselineEvents {
   onPlan?(plan: { train: string[]; pairs: [string, string][] }): void;
   onTrained?(network: string, model: SavedModel, seconds: number): void;
   onMeasured?(result: BaselineResult): void;
+  /** With `rechoose`: a trained network's multipliers were chosen again. */
+  onRechosen?(network: string): void;
 }
 
 export interface BaselineRun {
@@ -43,6 +45,9 @@ export interface BaselineRun {
   refine?: { tolerance: number; library: LibraryEntry[] };
   trainer: FinalTrainer;
   measurer: PairMeasurer;
+  /** Re-choose the multipliers of networks already trained, on their saved weights, and
+   * measure again the rows that depend on the choice. */
+  rechoose?: boolean;
   /** Workers the trainer runs (the training order is planned for them; default 2). */
   workers?: number;
   events?: BaselineEvents;
@@ -74,6 +79,16 @@ export async function runBaselines(run: BaselineRun): Promise<BaselineResult[]> 
   }
   const names = [EXACT_NAME, ...run.multipliers.map((m) => m.name).filter((n) => n !== EXACT_NAME)];
 
+  if (run.rechoose) {
+    if (!run.refine) throw new Error("--rechoose: this preset has no multiplier re-choice");
+    const trained: string[] = [];
+    for (const m of run.models) if (await dir.hasModel(m)) trained.push(m);
+    // One after the other: each rewrites results.jsonl.
+    for (const m of trained) {
+      await rechooseOne(run, m);
+      run.events?.onRechosen?.(m);
+    }
+  }
   const results = (await dir.readResults(true)) ?? [];
   const done = new Set(results.map((r) => key(r.network, r.multiplier)));
   const toTrain: string[] = [];
@@ -155,13 +170,11 @@ function permutations<T>(items: T[]): T[][] {
   );
 }
 
-async function trainOne(
-  run: BaselineRun,
-  network: string,
-): Promise<{ model: SavedModel; seconds: number }> {
+/** What the search's final trainer is given for `network`. */
+function baselineTask(run: BaselineRun, network: string): FinalTask {
   const { settings } = run;
   const graph = BASELINE_MODELS[network]();
-  const task: FinalTask = {
+  return {
     id: network,
     graph,
     multipliers: {},
@@ -182,7 +195,13 @@ async function trainOne(
       },
     },
   };
-  const r = await run.trainer.retrain(task);
+}
+
+async function trainOne(
+  run: BaselineRun,
+  network: string,
+): Promise<{ model: SavedModel; seconds: number }> {
+  const r = await run.trainer.retrain(baselineTask(run, network));
   // The file is the search's own (self-contained, its default multiplier the re-chosen one,
   // as for a retrained Pareto network), with the training time added.
   const model = decodeModel(r.model, network);
@@ -192,6 +211,30 @@ async function trainOne(
   };
   await run.dir.writeModel(network, encodeModel(model));
   return { model, seconds: r.seconds };
+}
+
+/**
+ * Runs the re-choice again on a trained network's saved weights (as the search's
+ * `--rechoose` does), rewrites its model file, and forgets the rows the old choice marked
+ * (and those of the multipliers the new one picks), so that they are measured again.
+ */
+async function rechooseOne(run: BaselineRun, network: string): Promise<void> {
+  const { dir } = run;
+  const path = dir.file(dir.modelEntry(network));
+  const bytes = await Deno.readFile(path);
+  const old = decodeModel(bytes, path);
+  const r = await run.trainer.retrain({ ...baselineTask(run, network), trained: bytes });
+  const model = decodeModel(r.model, network);
+  // The training time stays the original training's.
+  model.meta = { ...model.meta, baseline: old.meta.baseline };
+  await dir.writeModel(network, encodeModel(model));
+  const picked = new Set(
+    Object.values((model.meta as unknown as TrainedMeta).refined?.multipliers ?? {}),
+  );
+  const rows = (await dir.readResults(true)) ?? [];
+  await dir.rewriteResults(
+    rows.filter((x) => x.network !== network || !(x.rechosen || picked.has(x.multiplier))),
+  );
 }
 
 async function measurePairs(

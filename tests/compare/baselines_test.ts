@@ -31,11 +31,13 @@ function tinyConfig(epochs = 1) {
 /** Real trainer and measurer, counting what they are asked to do. */
 class Counting implements FinalTrainer {
   trained: string[] = [];
+  /** Tasks that came with saved weights (a re-choice, no training). */
+  reused: string[] = [];
   measured: string[] = [];
   failFor = new Set<string>();
   constructor(readonly trainer: SearchPool, readonly measurer: MeasurePool) {}
   retrain(task: FinalTask): Promise<FinalResult> {
-    this.trained.push(task.id);
+    (task.trained ? this.reused : this.trained).push(task.id);
     if (this.failFor.has(task.id)) return Promise.reject(new Error(`boom in ${task.id}`));
     return this.trainer.retrain(task);
   }
@@ -58,14 +60,19 @@ async function setup() {
     library: await Promise.all(["mul8u_exact", "mul8u_trunc8", "mul8u_ot_a3b3"].map(entry)),
   };
   const counting = new Counting(trainer, measurer);
-  const run = (models: string[], multipliers: string[]) =>
+  const run = (
+    models: string[],
+    multipliers: string[],
+    opts: { rechoose?: boolean; tolerance?: number } = {},
+  ) =>
     Promise.all(multipliers.map(entry)).then((list) =>
       runBaselines({
         dir: new BaselineDir(path),
         settings,
         models,
         multipliers: list,
-        refine,
+        refine: { ...refine, tolerance: opts.tolerance ?? refine.tolerance },
+        rechoose: opts.rechoose,
         trainer: counting,
         measurer: counting,
       })
@@ -170,6 +177,46 @@ Deno.test("baselines: every pair measured as asked, and a rerun does only what i
       md.split("\n").filter((l) => l.startsWith("| ResNet-8 |")).length,
       third.filter((r) => r.network === "resnet8").length,
     );
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("baselines --rechoose: the re-choice runs again on the saved weights and its rows follow it", async () => {
+  const s = await setup();
+  try {
+    await s.run(["lenet5"], ["mul8u_exact", "mul8u_trunc8"]);
+    const path = join(s.path, "models", "lenet5.apxnet");
+    type Meta = {
+      test: { float: number; exact8: number };
+      refined: { multipliers: Record<string, string> };
+      baseline: { trainSeconds: number };
+    };
+    const before = (await loadModel(path)).meta as unknown as Meta;
+    // A tolerance of almost 1 lets the cheapest multiplier (ot_a3b3) through everywhere.
+    s.counting.trained = [];
+    s.counting.measured = [];
+    const after = await s.run(["lenet5"], ["mul8u_exact", "mul8u_trunc8"], {
+      rechoose: true,
+      tolerance: 0.99,
+    });
+    assert.deepEqual(s.counting.trained, [], "nothing trained");
+    assert.deepEqual(s.counting.reused, ["lenet5"]);
+    const meta = (await loadModel(path)).meta as unknown as Meta;
+    assert.deepEqual(new Set(Object.values(meta.refined.multipliers)), new Set(["mul8u_ot_a3b3"]));
+    assert.equal(meta.test.exact8, before.test.exact8);
+    assert.equal(meta.baseline.trainSeconds, before.baseline.trainSeconds, "training time kept");
+    // Rows: one per pair; only the new choice is marked, and it was measured again.
+    const keys = after.map((r) => r.multiplier);
+    assert.equal(new Set(keys).size, keys.length, "no pair twice");
+    assert.deepEqual(after.filter((r) => r.rechosen).map((r) => r.multiplier), ["mul8u_ot_a3b3"]);
+    assert.ok(s.counting.measured.includes("lenet5 mul8u_ot_a3b3"));
+    const oldPick = [...new Set(Object.values(before.refined.multipliers))];
+    for (const m of ["mul8u_exact", "mul8u_trunc8"]) {
+      assert.ok(keys.includes(m), m);
+      // Rows the old choice did not mark are kept, not measured again.
+      assert.equal(s.counting.measured.includes(`lenet5 ${m}`), oldPick.includes(m), m);
+    }
   } finally {
     await s.close();
   }
