@@ -185,19 +185,32 @@ export function checkEnergyTarget(
     `(${ref.exactEnergyNj.toFixed(1)} nJ per inference) at an approximate 8-bit test ` +
     `accuracy at most ${ENERGY_TOLERANCE_POINTS} point below its exact 8-bit one (${
       pc(ref.exact8)
-    })`;
+    }), with at most its ${ref.params.toLocaleString("en")} parameters`;
   const own = bestSaving(baseline.filter((r) => r.network === ref.network), ref);
   const referenceText = own
     ? `For reference, ${ref.network} itself with the cheapest multiplier within ` +
       `${ENERGY_TOLERANCE_POINTS} point (${own.best.multipliers}): ${pc(own.best.approx8)} at ` +
       `${own.best.energyNj.toFixed(1)} nJ, ${(100 * own.saving).toFixed(1)}% less.`
     : undefined;
-  const found = bestSaving(evolved, ref);
+  const small = evolved.filter((r) => r.params <= ref.params);
+  const found = bestSaving(small, ref);
   if (!found) {
-    const top = evolved.reduce((a, b) => (b.approx8 > a.approx8 ? b : a), evolved[0]);
+    if (small.length === 0) {
+      return {
+        met: false,
+        text: `${head}: ${verdict(false)}: no evolved network has at most ${
+          ref.params.toLocaleString("en")
+        } parameters.`,
+        referenceText,
+      };
+    }
+    const top = small.reduce((a, b) => (b.approx8 > a.approx8 ? b : a), small[0]);
     return {
       met: false,
-      text: `${head}: ${verdict(false)}: no evolved network is within ${ENERGY_TOLERANCE_POINTS} ` +
+      text:
+        `${head}: ${
+          verdict(false)
+        }: no evolved network of that size is within ${ENERGY_TOLERANCE_POINTS} ` +
         `point; the most accurate in approximate 8-bit is ${top.network} (${top.multipliers}) ` +
         `at ${pc(top.approx8)}, ${points(ref.exact8 - top.approx8).toFixed(2)} points below.`,
       referenceText,
@@ -214,8 +227,8 @@ export function checkEnergyTarget(
       `${pc(best.approx8)} in approximate 8-bit at ${best.energyNj.toFixed(1)} nJ: ` +
       `${
         saving >= 0 ? `${(100 * saving).toFixed(1)}% less` : `${(-100 * saving).toFixed(1)}% more`
-      } than ${ref.network}, the largest saving among the evolved networks within ` +
-      `${ENERGY_TOLERANCE_POINTS} point.`,
+      } than ${ref.network}, the largest saving among the evolved networks of that size ` +
+      `within ${ENERGY_TOLERANCE_POINTS} point.`,
     referenceText,
   };
 }
