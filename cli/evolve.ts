@@ -140,7 +140,7 @@ await runMain(async () => {
     const total = config.population + config.offspring * config.generations;
     const done0 = (await dir.readEvaluations()).length;
     const bar = new Progress({ total: Math.max(1, total - done0), label: "search" });
-    const { population, checkpoint } = await evolve(dir, config, library, pool, {
+    const { archive, checkpoint } = await evolve(dir, config, library, pool, {
       onEvaluation: (r, done, all) => {
         const what = r.error
           ? `failed: ${r.error.split("\n")[0]}`
@@ -164,7 +164,9 @@ await runMain(async () => {
     });
     bar.done();
     const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
-      const n = pickForRetraining(paretoSet(population), config.final.networks).length;
+      const done = new Set((await dir.readFinal()).map((r) => r.id));
+      const n = pickForRetraining(archive, config.final.networks)
+        .filter((r) => !f.rechoose || done.has(r.id)).length;
       const fb = new Progress({ total: Math.max(1, n), label: "final retraining" });
       const held = config.final.validationImages ?? 0;
       console.log(
@@ -180,7 +182,7 @@ await runMain(async () => {
         dir,
         config,
         library,
-        population,
+        archive,
         pool,
         (r) =>
           fb.tick(
@@ -206,7 +208,6 @@ await runMain(async () => {
       dir.path,
       config,
       await dir.readEvaluations(),
-      population,
       finals,
       checkpoint,
     );

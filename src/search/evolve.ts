@@ -27,6 +27,7 @@ import { normalizedHypervolume } from "./nsga2/normalize.ts";
 import type { EvolveConfig } from "./evolve_config.ts";
 import { type Checkpoint, type EvaluationRecord, recordId } from "./evolve_record.ts";
 import type { RunDir } from "./evolve_run_dir.ts";
+import { archiveFront } from "./evolve_front.ts";
 
 /** A multiplier as the search sees it: its name and its energy per multiplication. */
 export interface LibraryEntry {
@@ -129,7 +130,9 @@ export async function evolve(
   library: LibraryEntry[],
   evaluator: Evaluator,
   events: EvolveEvents = {},
-): Promise<{ population: EvaluationRecord[]; checkpoint: Checkpoint }> {
+): Promise<
+  { population: EvaluationRecord[]; archive: EvaluationRecord[]; checkpoint: Checkpoint }
+> {
   const space = searchSpace(config);
   const known = new Map((await dir.readEvaluations()).map((r) => [r.id, r]));
   const byPhenotype = new Map<string, EvaluationRecord>();
@@ -229,6 +232,13 @@ export async function evolve(
       : 0;
   };
 
+  // Recomputed from the log, so that it is right for runs resumed from older checkpoints.
+  const archiveHypervolumes = (upTo: number) =>
+    Array.from(
+      { length: upTo + 1 },
+      (_, g) => hv(archiveFront([...known.values()].filter((r) => r.generation <= g))),
+    );
+
   let checkpoint: Checkpoint | null = await dir.readCheckpoint();
   if (!checkpoint) {
     const rng = new Rng(deriveSeed(config.seed, 0, 0x1417));
@@ -238,6 +248,7 @@ export async function evolve(
       completed: 0,
       population: first.map((r) => r.id),
       hypervolume: [hv(first)],
+      archiveHypervolume: archiveHypervolumes(0),
       updated: new Date().toISOString(),
     };
     await dir.writeCheckpoint(checkpoint);
@@ -264,13 +275,21 @@ export async function evolve(
       completed: g,
       population: population.map((r) => r.id),
       hypervolume: [...checkpoint.hypervolume.slice(0, g), hv(population)],
+      archiveHypervolume: archiveHypervolumes(g),
       updated: new Date().toISOString(),
     };
     await dir.writeCheckpoint(checkpoint);
-    await dir.pruneSearchModels(population.map((r) => r.model).filter((m) => m !== undefined));
+    // Models of the parents and of the archive are kept: the final retraining picks from
+    // the archive, and each of its members can be exported as trained during the search.
+    const keep = [...population, ...archiveFront(known.values())];
+    await dir.pruneSearchModels(keep.map((r) => r.model).filter((m) => m !== undefined));
     events.onGeneration?.(g, checkpoint.hypervolume[g], population);
   }
-  return { population: checkpoint.population.map((id) => known.get(id)!), checkpoint };
+  return {
+    population: checkpoint.population.map((id) => known.get(id)!),
+    archive: archiveFront(known.values()),
+    checkpoint,
+  };
 }
 
 /**

@@ -71,7 +71,8 @@ export async function retrainFront(
   dir: RunDir,
   config: EvolveConfig,
   library: LibraryEntry[],
-  population: EvaluationRecord[],
+  /** The networks to pick from: the run's archive (or any set; its Pareto set is used). */
+  candidates: EvaluationRecord[],
   trainer: FinalTrainer,
   onDone?: (rec: FinalRecord) => void,
   /** Run the multiplier re-choice again on networks already retrained (no retraining). */
@@ -79,7 +80,9 @@ export async function retrainFront(
 ): Promise<FinalRecord[]> {
   const space = searchSpace(config);
   const done = new Map((await dir.readFinal()).map((r) => [r.id, r]));
-  const picks = pickForRetraining(paretoSet(population), config.final.networks);
+  // A re-choice works on what is retrained already; it never starts a retraining.
+  const picks = pickForRetraining(paretoSet(candidates), config.final.networks)
+    .filter((r) => !rechoose || done.has(r.id));
   const exact = library[0];
   const jobs = picks.map(async (rec): Promise<FinalRecord> => {
     const have = done.get(rec.id);

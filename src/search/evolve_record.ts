@@ -39,8 +39,10 @@ export interface Checkpoint {
   completed: number;
   /** Ids of the current parents. */
   population: string[];
-  /** Hypervolume of the feasible front after each completed generation. */
+  /** Hypervolume of the parents' feasible front after each completed generation. */
   hypervolume: number[];
+  /** Hypervolume of the archive (the front of every evaluation up to that generation). */
+  archiveHypervolume?: number[];
   updated: string;
 }
 

@@ -6,16 +6,11 @@
 import { join } from "node:path";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "./evolve_record.ts";
 import type { EvolveConfig } from "./evolve_config.ts";
-import { paretoFrontIndices } from "./nsga2/non_dominated_sort.ts";
+import { archiveFront, paretoSet } from "./evolve_front.ts";
 import { chartsAvailable, renderScatterPng, type ScatterSeries } from "../charts/render.ts";
 import { writeAtomic } from "./evolve_run_dir.ts";
 
-/** The feasible, non-dominated records of a population (by validation objectives). */
-export function paretoSet(population: EvaluationRecord[]): EvaluationRecord[] {
-  const ok = population.filter((r) => r.violation === 0 && !r.error && r.validation);
-  return paretoFrontIndices(ok.map((r) => r.objectives)).map((i) => ok[i])
-    .sort((a, b) => a.energyNj - b.energyNj);
-}
+export { archiveFront, paretoSet };
 
 const pct = (x: number | undefined) => (x === undefined ? "" : (100 * x).toFixed(2));
 const multiplierList = (m: Record<string, string>) => [...new Set(Object.values(m))].join(" ");
@@ -134,10 +129,18 @@ export function paretoMarkdown(
   lines.push("", ...savingSummary(finals));
   lines.push(
     "",
-    "Hypervolume of the feasible front (normalised objectives, reference 1.1) by generation:",
+    "Hypervolume (normalised objectives, reference 1.1) by generation, of the parents' feasible front:",
     "",
   );
   lines.push(checkpoint.hypervolume.map((h, g) => `${g}: ${h.toFixed(4)}`).join(", "));
+  if (checkpoint.archiveHypervolume) {
+    lines.push(
+      "",
+      "and of the archive (every evaluation so far, never decreasing):",
+      "",
+      checkpoint.archiveHypervolume.map((h, g) => `${g}: ${h.toFixed(4)}`).join(", "),
+    );
+  }
   const failed = finals.filter((f) => f.error);
   if (failed.length) {
     lines.push(
@@ -153,11 +156,10 @@ export async function writeReport(
   dir: string,
   config: EvolveConfig,
   all: EvaluationRecord[],
-  population: EvaluationRecord[],
   finals: FinalRecord[],
   checkpoint: Checkpoint,
 ): Promise<string[]> {
-  const front = paretoSet(population);
+  const front = archiveFront(all);
   await writeAtomic(join(dir, "pareto.csv"), paretoCsv(front, finals));
   await writeAtomic(
     join(dir, "pareto.md"),
@@ -189,7 +191,7 @@ export async function writeReport(
       {
         // The front is non-dominated in three objectives: its projection onto two is not a
         // curve, so its points are not joined.
-        label: "Pareto set, 3 objectives (validation)",
+        label: "Pareto set of every evaluation, 3 objectives (validation)",
         points: front.map((r) => ({ x: x(r), y: err(r) })),
         color: "#1f77b4",
       },
@@ -235,11 +237,21 @@ export async function writeReport(
       title: "Hypervolume of the feasible front by generation",
       xLabel: "Generation",
       yLabel: "Hypervolume (normalised objectives, reference 1.1)",
-      series: [{
-        label: "hypervolume",
-        points: checkpoint.hypervolume.map((y, x) => ({ x, y })),
-        line: true,
-      }],
+      series: [
+        {
+          label: "parents",
+          points: checkpoint.hypervolume.map((y, x) => ({ x, y })),
+          line: true,
+        },
+        ...(checkpoint.archiveHypervolume
+          ? [{
+            label: "archive (every evaluation so far)",
+            points: checkpoint.archiveHypervolume.map((y, x) => ({ x, y })),
+            line: true,
+            color: "#2ca02c",
+          }]
+          : []),
+      ],
     }),
   );
   written.push(join("charts", "hypervolume.png"));

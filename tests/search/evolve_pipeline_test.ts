@@ -40,24 +40,25 @@ async function run(workers: number) {
   await dir.create(config);
   const pool = new SearchPool(await compileEngine(), data, workers);
   try {
-    const { population, checkpoint } = await evolve(dir, config, library, pool);
-    const finals = await retrainFront(dir, config, library, population, pool);
-    await writeReport(
-      dir.path,
-      config,
-      await dir.readEvaluations(),
+    const { population, archive, checkpoint } = await evolve(dir, config, library, pool);
+    const finals = await retrainFront(dir, config, library, archive, pool);
+    await writeReport(dir.path, config, await dir.readEvaluations(), finals, checkpoint);
+    return {
+      dir,
       population,
-      finals,
+      archive,
       checkpoint,
-    );
-    return { dir, population, finals, data, evaluations: await dir.readEvaluations() };
+      finals,
+      data,
+      evaluations: await dir.readEvaluations(),
+    };
   } finally {
     pool.close();
   }
 }
 
 Deno.test("the search trains, quantises and measures candidates, retrains its front and exports it", async () => {
-  const { dir, finals, data, population, evaluations } = await run(2);
+  const { dir, finals, data, population, archive, checkpoint, evaluations } = await run(2);
   const trained = evaluations.filter((r) => r.validation);
   assert.ok(trained.length > 0);
   for (const r of trained) {
@@ -111,7 +112,7 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
   );
   const pool = new SearchPool(await compileEngine(), data, 2);
   try {
-    const again = await retrainFront(dir, config, library, population, pool, undefined, true);
+    const again = await retrainFront(dir, config, library, archive, pool, undefined, true);
     assert.deepEqual(again.map((f) => [f.id, f.test]), finals.map((f) => [f.id, f.test]));
     for (const f of again) {
       assert.equal(f.refined!.validation.tolerance, 0.5);
@@ -123,21 +124,45 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
   } finally {
     pool.close();
   }
-  // Every parent still in the population keeps the model it was trained into during the search.
-  const last = evaluations.filter((r) => r.model);
+  // Every parent and every archive member keeps the model it was trained into during the
+  // search; the others' are pruned.
   const kept = new Set<string>();
   for await (const e of Deno.readDir(dir.file("models/search"))) {
     kept.add(`models/search/${e.name}`);
   }
-  assert.ok(kept.size > 0 && kept.size <= presetConfig("smoke").population);
+  const expected = new Set(
+    [...population, ...archive].map((r) => r.model).filter((m) => m !== undefined),
+  );
+  assert.ok(kept.size > 0);
+  assert.deepEqual(kept, expected);
   for (const path of kept) {
-    assert.ok(last.some((r) => r.model === path), path);
     const m = await loadModel(dir.file(path));
     assert.ok(m.params.length > 0);
   }
+  // The archive is the front of every evaluation: nothing evaluated dominates a member, and
+  // its hypervolume never falls and is never below the parents'.
+  const feasible = evaluations.filter((r) => r.violation === 0 && r.validation && !r.error);
+  for (const a of archive) {
+    assert.ok(
+      !feasible.some((r) =>
+        r.objectives.every((v, i) => v <= a.objectives[i]) &&
+        r.objectives.some((v, i) => v < a.objectives[i])
+      ),
+      a.id,
+    );
+  }
+  const ahv = checkpoint.archiveHypervolume!;
+  assert.equal(ahv.length, checkpoint.hypervolume.length);
+  ahv.forEach((h, g) => {
+    if (g > 0) assert.ok(h >= ahv[g - 1] - 1e-12, `generation ${g}`);
+    assert.ok(h >= checkpoint.hypervolume[g] - 1e-12, `generation ${g}`);
+  });
+  // Only the archive's members are retrained.
+  for (const f of finals) assert.ok(archive.some((r) => r.id === f.id), f.id);
   const csv = await Deno.readTextFile(dir.file("pareto.csv"));
   assert.ok(csv.startsWith("id,params,mults,multipliers,energy_nJ"));
-  assert.match(await Deno.readTextFile(dir.file("pareto.md")), /Hypervolume of the feasible front/);
+  assert.equal(csv.trimEnd().split("\n").length, archive.length + 1);
+  assert.match(await Deno.readTextFile(dir.file("pareto.md")), /and of the archive/);
   await Deno.remove(dir.path, { recursive: true });
 });
 
