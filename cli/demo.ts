@@ -19,6 +19,7 @@ import { CLASS_NAMES } from "../src/data/cifar10_format.ts";
 import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { decodeModel, encodeModel } from "../src/train/model_file.ts";
+import { readJsonLines } from "../src/util/json_lines.ts";
 
 const USAGE = "Usage: deno task demo [RUN_DIR] [--port 8788] [--data CIFAR10_DIR]";
 /** What the label needs of a final.jsonl line (src/search/evolve_record.ts FinalRecord). */
@@ -46,23 +47,13 @@ async function listModels(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-/** Recorded figures of a run's retrained networks (final.jsonl), by model id. */
+/** Recorded figures of a run's retrained networks (final.jsonl; the last line of an id counts,
+ * a line still being written is skipped), by model id. Read only: the run may be live. */
 async function finalRecords(run: string): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
-  let text = "";
-  try {
-    text = await Deno.readTextFile(join(run, "final.jsonl"));
-  } catch {
-    return out;
-  }
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const r = JSON.parse(line);
-      if (typeof r.id === "string") out.set(r.id, r);
-    } catch { /* a line being written */ }
-  }
-  return out;
+  const rows = await readJsonLines<Record<string, unknown>>(join(run, "final.jsonl"), false);
+  return new Map(
+    (rows ?? []).filter((r) => typeof r.id === "string").map((r) => [r.id as string, r]),
+  );
 }
 
 async function main(argv: string[]): Promise<void> {
