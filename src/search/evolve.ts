@@ -294,7 +294,7 @@ export async function evolve(
 
 /**
  * The initial population: a warm start's genomes first (one that breaks this run's
- * constraints is replaced by a feasible mutant of itself, so that what it found is not
+ * constraints is replaced by its largest feasible mutant, so that what it found is not
  * lost), then random genomes up to the population size.
  */
 function firstGeneration(
@@ -313,11 +313,35 @@ function firstGeneration(
       );
     }
     return describeGenome(space, config, library, genome).violation > 0
-      ? feasibleChild(space, config, library, genome, rng)
+      ? repairSeed(space, config, library, genome, rng)
       : genome;
   });
   while (seeds.length < config.population) seeds.push(feasibleRandom(space, config, library, rng));
   return seeds;
+}
+
+/** Mutants a warm-start parent over the constraints is repaired from. */
+export const REPAIR_TRIES = 200;
+
+/**
+ * A warm-start parent that breaks the constraints is replaced by the largest (in
+ * parameters) of REPAIR_TRIES mutants that meet them: the one that keeps the most of its
+ * capacity, where any feasible mutant would often be a much smaller network.
+ */
+export function repairSeed(
+  space: CgpConfig,
+  config: EvolveConfig,
+  library: LibraryEntry[],
+  parent: Genome,
+  rng: Rng,
+): Genome {
+  let best: Genome | undefined, bestParams = -1;
+  for (let t = 0; t < REPAIR_TRIES; t++) {
+    const child = mutate(space, parent, rng, { rate: config.mutationRate }).genome;
+    const d = describeGenome(space, config, library, child);
+    if (d.violation === 0 && d.params > bestParams) [best, bestParams] = [child, d.params];
+  }
+  return best ?? feasibleChild(space, config, library, parent, rng);
 }
 
 /** Random genomes until one meets the constraints (at most 500 tries, then the last one). */

@@ -1,10 +1,14 @@
 import assert from "node:assert/strict";
 import {
   type CandidateTask,
+  describeGenome,
   evolve,
   type LibraryEntry,
+  REPAIR_TRIES,
+  repairSeed,
   searchSpace,
 } from "../../src/search/evolve.ts";
+import { mutate } from "../../src/search/cgp/mutate.ts";
 import { type EvolveConfig, presetConfig } from "../../src/search/evolve_config.ts";
 import { RunDir } from "../../src/search/evolve_run_dir.ts";
 import { readInitialPopulation, searchSpaceConflict } from "../../src/search/evolve_seed.ts";
@@ -83,6 +87,19 @@ Deno.test("a warm-start parent over the new budget becomes a feasible mutant; mi
   // A mutant: most genes are the parent's.
   const same = gen0[0].genome.filter((g, i) => g === big[i]).length;
   assert.ok(same > big.length / 2, `${same} of ${big.length} genes kept`);
+
+  // The repair keeps the largest feasible mutant among those it tries.
+  const lib = library;
+  const repaired = repairSeed(space, config, lib, Int32Array.from(big), new Rng(11));
+  const replay = new Rng(11);
+  let largest = -1;
+  for (let t = 0; t < REPAIR_TRIES; t++) {
+    const child = mutate(space, Int32Array.from(big), replay, { rate: config.mutationRate }).genome;
+    const d = describeGenome(space, config, lib, child);
+    if (d.violation === 0) largest = Math.max(largest, d.params);
+  }
+  assert.ok(largest > 0, "some mutant fits");
+  assert.equal(describeGenome(space, config, lib, repaired).params, largest);
   await Deno.remove(dir.path, { recursive: true });
 });
 
