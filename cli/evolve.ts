@@ -121,7 +121,7 @@ await runMain(async () => {
   if (config.initial) {
     console.log(
       `first generation: ${config.initial.ids.join(", ")} of ${config.initial.from}` +
-        ` (a parent that breaks this run's constraints is replaced by a feasible mutant of it)`,
+        ` (a parent over this run's constraints is replaced by its largest feasible mutant)`,
     );
   }
   await dir.log(
