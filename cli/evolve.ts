@@ -20,7 +20,7 @@ import { RunDir } from "../src/search/evolve_run_dir.ts";
 import { readInitialPopulation } from "../src/search/evolve_seed.ts";
 import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/evolve_flags.ts";
 import { evolve, type LibraryEntry } from "../src/search/evolve.ts";
-import { pickForRetraining, retrainFront } from "../src/search/evolve_final.ts";
+import { finalPicks, retrainFront } from "../src/search/evolve_final.ts";
 import { paretoSet, writeReport } from "../src/search/evolve_report.ts";
 import { carveSearchData } from "../src/search/evolve_data.ts";
 import { SearchPool } from "../src/search/evolve_pool.ts";
@@ -140,7 +140,7 @@ await runMain(async () => {
     const total = config.population + config.offspring * config.generations;
     const done0 = (await dir.readEvaluations()).length;
     const bar = new Progress({ total: Math.max(1, total - done0), label: "search" });
-    const { archive, checkpoint } = await evolve(dir, config, library, pool, {
+    const { checkpoint } = await evolve(dir, config, library, pool, {
       onEvaluation: (r, done, all) => {
         const what = r.error
           ? `failed: ${r.error.split("\n")[0]}`
@@ -165,8 +165,9 @@ await runMain(async () => {
     bar.done();
     const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
       const done = new Set((await dir.readFinal()).map((r) => r.id));
-      const n = pickForRetraining(archive, config.final.networks)
-        .filter((r) => !f.rechoose || done.has(r.id)).length;
+      const evaluations = await dir.readEvaluations();
+      const n = finalPicks(config, evaluations).filter((r) => !f.rechoose || done.has(r.id))
+        .length;
       const fb = new Progress({ total: Math.max(1, n), label: "final retraining" });
       const held = config.final.validationImages ?? 0;
       console.log(
@@ -182,7 +183,7 @@ await runMain(async () => {
         dir,
         config,
         library,
-        archive,
+        evaluations,
         pool,
         (r) =>
           fb.tick(
