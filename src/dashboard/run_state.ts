@@ -1,13 +1,13 @@
 /**
  * What the dashboard knows of a run directory, kept up to date by `refresh()`: the config,
- * every evaluation record, the checkpoint, the Pareto front of its population, the final
+ * every evaluation record, the checkpoint, the Pareto front of every evaluation, the final
  * records and the report files. Only reads; the search may be writing at the same time.
  */
 import { basename, join, resolve } from "node:path";
 import type { EvolveConfig } from "../search/evolve_config.ts";
 import { checkEvolveConfig } from "../search/evolve_config.ts";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "../search/evolve_record.ts";
-import { paretoSet } from "../search/evolve_report.ts";
+import { archiveFront } from "../search/evolve_front.ts";
 import { JsonLinesTail } from "./json_lines_tail.ts";
 import { listReportFiles } from "./run_files.ts";
 
@@ -22,7 +22,7 @@ export interface RunSummary {
   path: string;
   config: EvolveConfig;
   checkpoint: Checkpoint | null;
-  /** Ids of the Pareto front of the checkpoint's population, by increasing energy. */
+  /** Ids of the Pareto front of every evaluation so far (the archive), by increasing energy. */
   front: string[];
   phase: RunPhase;
   evaluations: number;
@@ -274,12 +274,9 @@ export class RunState {
     }
   }
 
-  /** The front of the checkpoint's population, among the records read so far. */
+  /** The run's archive: the front of every record read so far (as pareto.md lists it). */
   #computeFront(): boolean {
-    const byId = new Map(this.evaluations.map((r) => [r.id, r]));
-    const population = (this.checkpoint?.population ?? []).map((id) => byId.get(id))
-      .filter((r): r is EvaluationRecord => r !== undefined);
-    const front = paretoSet(population).map((r) => r.id);
+    const front = archiveFront(this.evaluations).map((r) => r.id);
     if (front.join() === this.front.join()) return false;
     this.front = front;
     return true;

@@ -14,7 +14,7 @@ import {
 import { type EvolveConfig, presetConfig } from "../../src/search/evolve_config.ts";
 import { RunDir, writeAtomic } from "../../src/search/evolve_run_dir.ts";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "../../src/search/evolve_record.ts";
-import { paretoCsv, paretoMarkdown, paretoSet } from "../../src/search/evolve_report.ts";
+import { archiveFront, paretoCsv, paretoMarkdown } from "../../src/search/evolve_report.ts";
 import { graphCost } from "../../src/graph/count.ts";
 
 export const FIXTURE_LIBRARY: LibraryEntry[] = [
@@ -132,8 +132,7 @@ export async function makeFixtureRun(options: FixtureOptions = {}): Promise<Fixt
   await dir.create(config);
   await Deno.writeTextFile(dir.file("evaluations.jsonl"), written.join(""));
   if (checkpoint) await writeAtomic(dir.file("checkpoint.json"), JSON.stringify(checkpoint));
-  const byId = new Map(records.map((r) => [r.id, r]));
-  const front = checkpoint ? paretoSet(checkpoint.population.map((id) => byId.get(id)!)) : [];
+  const front = archiveFront(records);
   const finals = spread(front, finalCount).map((r, i): FinalRecord => ({
     id: r.id,
     summary: r.summary,

@@ -164,10 +164,13 @@ Deno.test("the charts, log and details of a fixture run show its front, records 
     assert.match(detailsHtml(store, "nope"), /No record 'nope'/);
 
     const hv = hypervolumeChartSvg(store.summary!);
+    // The parents' hypervolume and the archive's, one point per generation each.
     assert.equal(
       (hv.match(/<circle class="pt"/g) ?? []).length,
-      run.checkpoint!.hypervolume.length,
+      run.checkpoint!.hypervolume.length + run.checkpoint!.archiveHypervolume!.length,
     );
+    assert.ok(run.checkpoint!.archiveHypervolume!.length > 0);
+    assert.match(hv, /class="layer hypervolume archive"/);
   } finally {
     await run.remove();
   }

@@ -81,8 +81,12 @@ Deno.test({
           assert.equal(await page.locator(`${chart} .final .pt`).count(), run.finals.length);
           assert.ok(await page.locator(chart).isVisible());
         }
-        const hv = page.locator("#chart-hv .hypervolume .pt");
+        const hv = page.locator("#chart-hv .hypervolume:not(.archive) .pt");
         assert.equal(await hv.count(), run.checkpoint!.hypervolume.length);
+        assert.equal(
+          await page.locator("#chart-hv .hypervolume.archive .pt").count(),
+          run.checkpoint!.archiveHypervolume!.length,
+        );
         assert.match(
           (await page.locator("#caption-energy").textContent()) ?? "",
           /validation error of the approximate 8-bit network .* on 1,000 validation images/,
@@ -172,7 +176,10 @@ Deno.test({
 
       const next = run.laterCheckpoints.at(-1)!;
       await Deno.writeTextFile(join(run.dir, "checkpoint.json"), JSON.stringify(next));
-      await waitForCount(page.locator("#chart-hv .hypervolume .pt"), next.hypervolume.length);
+      await waitForCount(
+        page.locator("#chart-hv .hypervolume:not(.archive) .pt"),
+        next.hypervolume.length,
+      );
       const summary = await (await fetch(`${server.url}api/run`)).json();
       assert.equal(await page.locator("#chart-energy .front .pt").count(), summary.front.length);
       assert.match(

@@ -117,10 +117,10 @@ export function captions(c) {
   const error = `y: validation error of the approximate 8-bit network (8-bit weights and ` +
     `activations, every multiplication through its approximate multiplier) on ${val}, after ` +
     `${training}.`;
-  const front = `Blue: the Pareto front of the current population, non-dominated in all three ` +
-    `objectives (validation error, parameters, energy), so in this two-objective view a blue ` +
-    `point can sit behind another.`;
-  const finals = `Red diamonds: the front networks retrained ${c.final.epochs} epoch` +
+  const front = `Blue: the Pareto front of every candidate evaluated so far (the archive), ` +
+    `non-dominated in all three objectives (validation error, parameters, energy), so in ` +
+    `this two-objective view a blue point can sit behind another.`;
+  const finals = `Red diamonds: the networks retrained ${c.final.epochs} epoch` +
     `${c.final.epochs === 1 ? "" : "s"} on ${fmtInt(c.final.trainImages)} training images, ` +
     `at their approximate 8-bit error on the CIFAR-10 test set.`;
   const grey =
@@ -131,8 +131,9 @@ export function captions(c) {
       `energy per operation. ${grey} ${front} ${finals}`,
     params: `${error} x: trainable parameters (log scale), counted from the network's graph. ` +
       `${grey} ${front} ${finals}`,
-    hypervolume: `Hypervolume of the feasible Pareto front of the population after each ` +
-      `generation: objectives normalised to 0..1 (error 0..1, parameters 0..${
+    hypervolume: `Hypervolume after each generation of the feasible Pareto front of the ` +
+      `parents (dots) and of every evaluation so far (the archive, green line; it never ` +
+      `falls): objectives normalised to 0..1 (error 0..1, parameters 0..${
         c.constraints.maxParams ? fmtInt(c.constraints.maxParams) : "1,000,000"
       }, energy 0..the multiplication limit times the most energy-hungry multiplier), reference ` +
       `point 1.1 on each axis, so 1.331 is the largest possible value. Higher is better.`,

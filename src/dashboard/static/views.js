@@ -88,8 +88,14 @@ export function paretoChartSpec(store, axis) {
 /** Hypervolume after each completed generation. @param {RunSummary} s @returns {ChartSpec} */
 export function hypervolumeChartSpec(s) {
   const hv = s.checkpoint?.hypervolume ?? [];
+  const archive = s.checkpoint?.archiveHypervolume ?? [];
   const points = hv.map((y, g) => ({ x: g, y, title: `generation ${g}: ${y.toFixed(4)}` }));
-  const top = Math.max(0, ...hv);
+  const archivePoints = archive.map((y, g) => ({
+    x: g,
+    y,
+    title: `archive after generation ${g}: ${y.toFixed(4)}`,
+  }));
+  const top = Math.max(0, ...hv, ...archive);
   return {
     height: 260,
     xLabel: "Generation",
@@ -97,7 +103,10 @@ export function hypervolumeChartSpec(s) {
     xDomain: [0, Math.max(1, s.config.generations)],
     yDomain: [0, top > 0 ? top * 1.1 : 1],
     xIntegers: true,
-    layers: [{ name: "hypervolume", points, r: 3, line: true }],
+    layers: [
+      { name: "hypervolume archive", points: archivePoints, r: 2, line: true },
+      { name: "hypervolume", points, r: 3, line: true },
+    ],
     empty: "no generation completed yet",
   };
 }
