@@ -1,17 +1,18 @@
 /**
- * `deno task compare RUN [--baselines DIR]`: a finished search's retrained Pareto set beside
- * the human-designed baselines (deno task baselines): RUN/compare.md (how every figure was
- * measured, the issue's two targets checked, one table), RUN/compare.csv and two charts in
- * RUN/charts/. Prints the targets.
+ * `deno task compare RUN [RUN...] [--baselines DIR] [--out DIR]`: finished searches' retrained
+ * Pareto sets beside the human-designed baselines (deno task baselines): compare.md (how
+ * every figure was measured, the issue's two targets checked, one table), compare.csv and two
+ * charts in charts/, written to the first RUN unless --out says otherwise. Several runs (seeds,
+ * budgets, warm starts) count as one side, their networks named RUN/ID. Prints the targets.
  *
  * Permissions: --allow-read (the run, the baselines, the charts' npm modules), --allow-write
- * (RUN's outputs), --allow-ffi (the canvas addon that draws the charts),
+ * (the outputs), --allow-ffi (the canvas addon that draws the charts),
  * --allow-env=APPROXNAS_DEBUG (stack traces on errors).
  */
 import { join } from "node:path";
 import { helpText, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { loadModel } from "../src/train/model_file.ts";
-import { readBaselines, readRun } from "../src/compare/compare_inputs.ts";
+import { mergeRuns, readBaselines, readRun } from "../src/compare/compare_inputs.ts";
 import { compare } from "../src/compare/compare.ts";
 import {
   type SidesMeasured,
@@ -20,12 +21,16 @@ import {
 } from "../src/compare/compare_report.ts";
 import { type MeasuredHow, measuredHowOf } from "../src/compare/protocol.ts";
 
-const USAGE = "Usage: deno task compare RUN [--baselines DIR]";
+const USAGE = "Usage: deno task compare RUN [RUN...] [--baselines DIR] [--out DIR]";
 const FLAGS = {
   baselines: {
     type: "string",
     default: "runs/baselines",
     help: "the baselines directory (deno task baselines --out DIR)",
+  },
+  out: {
+    type: "string",
+    help: "where compare.md, compare.csv and charts/ go (default: the first RUN)",
   },
   "no-charts": { type: "boolean", help: "write the tables only" },
 } as const;
@@ -42,19 +47,22 @@ async function howOf(path: string | undefined): Promise<MeasuredHow> {
 
 await runMain(async () => {
   const { values, positionals } = parseCommand(Deno.args, FLAGS, USAGE);
-  if (positionals.length !== 1) {
-    throw new UsageError(
-      `expected one run directory (RUN), found ${positionals.length}\n\n${helpText(USAGE, FLAGS)}`,
-    );
+  if (positionals.length === 0) {
+    throw new UsageError(`expected a run directory (RUN)\n\n${helpText(USAGE, FLAGS)}`);
   }
-  const run = await readRun(positionals[0]);
+  const runs = [];
+  for (const p of positionals) runs.push(await readRun(p));
+  const run = mergeRuns(runs);
   const baselines = await readBaselines(String(values.baselines));
   const c = compare(run, baselines);
   const how: SidesMeasured = {
-    evolved: await howOf(join(run.path, run.finals[0].model)),
+    evolved: await howOf(join(runs[0].path, runs[0].finals[0].model)),
     baseline: await howOf(join(baselines.path, baselines.results[0].model)),
   };
-  const out = await writeComparison(run, baselines, c, how, { charts: !values["no-charts"] });
+  const out = await writeComparison(run, baselines, c, how, {
+    charts: !values["no-charts"],
+    out: values.out === undefined ? undefined : String(values.out),
+  });
   console.log(targetSummary(c).replaceAll("**", ""));
   if (out.chartsSkipped) console.log(`charts not drawn: ${out.chartsSkipped}`);
   console.log(`written: ${out.files.join(", ")}`);

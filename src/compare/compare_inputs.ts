@@ -3,7 +3,7 @@
  * retrained Pareto set) and a baselines directory. Every missing or incomplete input is an
  * error that names the file and the command that makes it.
  */
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { EvolveConfig } from "../search/evolve_config.ts";
 import type { FinalRecord } from "../search/evolve_record.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
@@ -15,6 +15,8 @@ import { displayName, REFERENCE_MODEL } from "./baseline_models.ts";
 export interface RunInput {
   path: string;
   config: EvolveConfig;
+  /** With several runs merged (mergeRuns): each one's directory, preset and seed. */
+  sources?: { path: string; preset: string; seed: number }[];
   /** The successfully retrained networks. */
   finals: FinalRecord[];
   /** Networks whose final retraining failed: id and error. */
@@ -94,4 +96,50 @@ export async function readBaselines(path: string): Promise<BaselineInput> {
     );
   }
   return { path, settings, results };
+}
+
+/** The settings of the final retraining and measurement, which merged runs must share. */
+const FINAL_PROTOCOL: [string, (c: EvolveConfig) => unknown][] = [
+  ["final.epochs", (c) => c.final.epochs],
+  ["final.trainImages", (c) => c.final.trainImages],
+  ["final.validationImages", (c) => c.final.validationImages ?? 0],
+  ["final.refineTolerance", (c) => c.final.refineTolerance],
+  ["candidate.calibrationImages", (c) => c.candidate.calibrationImages],
+  ["candidate.compensate", (c) => c.candidate.compensate],
+];
+
+/**
+ * Several runs as one side of the comparison: their retrained networks named RUN/ID (RUN
+ * the directory's name). The runs must have retrained and measured alike (FINAL_PROTOCOL);
+ * the first one's config stands for all.
+ */
+export function mergeRuns(runs: RunInput[]): RunInput {
+  if (runs.length === 0) throw new Error("mergeRuns: no run given");
+  if (runs.length === 1) return runs[0];
+  const [first] = runs;
+  for (const r of runs.slice(1)) {
+    for (const [field, get] of FINAL_PROTOCOL) {
+      const a = JSON.stringify(get(first.config)), b = JSON.stringify(get(r.config));
+      if (a !== b) {
+        throw new Error(
+          `Runs '${first.path}' and '${r.path}' were retrained or measured differently ` +
+            `(${field}: ${a} vs ${b} in their config.json): compare them one at a time`,
+        );
+      }
+    }
+  }
+  const names = runs.map((r) => basename(r.path.replace(/[\\/]+$/, "")));
+  if (new Set(names).size !== names.length) {
+    throw new Error(`Runs with the same directory name cannot be told apart: ${names.join(", ")}`);
+  }
+  const label = (i: number, id: string) => `${names[i]}/${id}`;
+  return {
+    path: first.path,
+    config: first.config,
+    sources: runs.map((r) => ({ path: r.path, preset: r.config.preset, seed: r.config.seed })),
+    finals: runs.flatMap((r, i) =>
+      r.finals.map((f) => ({ ...f, id: label(i, f.id), model: join(r.path, f.model) }))
+    ),
+    failed: runs.flatMap((r, i) => r.failed.map((f) => ({ ...f, id: label(i, f.id) }))),
+  };
 }

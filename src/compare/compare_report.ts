@@ -101,7 +101,10 @@ function measuredText(
   const lines = [
     "## How every figure was measured",
     "",
-    `- Evolved networks (${run.path}, preset '${run.config.preset}', seed ${run.config.seed}): ` +
+    `- Evolved networks (${
+      (run.sources ?? [{ path: run.path, preset: run.config.preset, seed: run.config.seed }])
+        .map((s) => `${s.path}, preset '${s.preset}', seed ${s.seed}`).join("; ")
+    }): ` +
     `the search's Pareto set retrained ${f.epochs} epoch(s) on ${
       f.trainImages.toLocaleString("en")
     } training images` +
@@ -311,23 +314,25 @@ export async function writeCompareCharts(runPath: string, c: Comparison): Promis
   return CHART_FILES;
 }
 
-/** Writes compare.md, compare.csv and the charts into the run directory. */
+/** Writes compare.md, compare.csv and the charts into `opts.out` (default: the run's directory). */
 export async function writeComparison(
   run: RunInput,
   baselines: BaselineInput,
   c: Comparison,
   how: SidesMeasured,
-  opts: { charts?: boolean } = {},
+  opts: { charts?: boolean; out?: string } = {},
 ): Promise<{ files: string[]; chartsSkipped?: string }> {
+  const out = opts.out ?? run.path;
+  await Deno.mkdir(join(out, "charts"), { recursive: true });
   const ready = opts.charts === false ? "charts not asked for" : await chartsAvailable();
   const note = ready === true
     ? `Charts: ${CHART_FILES.join(", ")}.`
     : `Charts not drawn (${ready}; deno task charts:install builds what they need).`;
-  await writeAtomic(join(run.path, "compare.md"), compareMarkdown(run, baselines, c, how, note));
-  await writeAtomic(join(run.path, "compare.csv"), compareCsv(c));
-  const charts = ready === true ? await writeCompareCharts(run.path, c) : [];
+  await writeAtomic(join(out, "compare.md"), compareMarkdown(run, baselines, c, how, note));
+  await writeAtomic(join(out, "compare.csv"), compareCsv(c));
+  const charts = ready === true ? await writeCompareCharts(out, c) : [];
   return {
-    files: ["compare.md", "compare.csv", ...charts].map((f) => join(run.path, f)),
+    files: ["compare.md", "compare.csv", ...charts].map((f) => join(out, f)),
     chartsSkipped: ready === true ? undefined : ready,
   };
 }

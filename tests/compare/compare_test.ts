@@ -7,7 +7,7 @@ import { presetConfig } from "../../src/search/evolve_config.ts";
 import type { FinalRecord } from "../../src/search/evolve_record.ts";
 import type { BaselineResult } from "../../src/compare/baseline_dir.ts";
 import type { BaselineSettings } from "../../src/compare/baseline_settings.ts";
-import { readBaselines, readRun } from "../../src/compare/compare_inputs.ts";
+import { mergeRuns, readBaselines, readRun } from "../../src/compare/compare_inputs.ts";
 import { compare } from "../../src/compare/compare.ts";
 import {
   compareMarkdown,
@@ -361,4 +361,57 @@ Deno.test("compare: after a re-choice (a newer final.jsonl line for a network) o
     [["g1-c1", "search", "mul8u_bam_h1v4"], ["g1-c1", "re-chosen", "mul8u_bam_h2v6"]],
   );
   assert.equal(evolved[1].energyNj, E0 * 0.6);
+});
+
+Deno.test("compare: several runs are one side, their networks named RUN/ID; unlike runs are refused", async () => {
+  const a = await fixture([
+    final("g1-c1", 30000, 0.5, { float: 0.7, exact8: 0.7, approx8: 0.69 }),
+  ]);
+  const b = await fixture([
+    // Within 2 points of ResNet-8 at its size: only the second run meets target (a).
+    final("g1-c1", R8.params, 0.9, {
+      float: R8_ACC.float - 0.01,
+      exact8: R8_ACC.exact8 - 0.01,
+      approx8: 0.8,
+    }),
+  ]);
+  try {
+    const second = join(b.root, "second");
+    await Deno.rename(b.run, second);
+    const merged = mergeRuns([await readRun(a.run), await readRun(second)]);
+    assert.deepEqual(merged.finals.map((f) => f.id), ["run/g1-c1", "second/g1-c1"]);
+    assert.equal(merged.finals[1].model, join(second, "models/g1-c1.apxnet"));
+    assert.deepEqual(merged.sources!.map((s) => s.path), [a.run, second]);
+    const baselines = await readBaselines(a.bl);
+    const c = compare(merged, baselines);
+    assert.equal(c.size.met, true, c.size.text);
+    assert.equal(c.size.best!.network, "second/g1-c1");
+    const out = join(a.root, "out");
+    const written = await writeComparison(merged, baselines, c, { evolved: {}, baseline: {} }, {
+      charts: false,
+      out,
+    });
+    assert.deepEqual(written.files, [join(out, "compare.md"), join(out, "compare.csv")]);
+    const md = await Deno.readTextFile(join(out, "compare.md"));
+    assert.ok(
+      md.includes(`${a.run}, preset 'default', seed 1; ${second}, preset 'default', seed 1`),
+    );
+    assert.ok(md.includes("| second/g1-c1 | evolved |"));
+
+    // One run alone is itself; runs retrained differently or named alike are refused.
+    const one = await readRun(a.run);
+    assert.equal(mergeRuns([one]), one);
+    const other = { ...one, path: "/x/other", config: presetConfig("default") };
+    other.config.final = { ...other.config.final, epochs: 50 };
+    assert.throws(
+      () => mergeRuns([one, other]),
+      /Runs '.*run' and '\/x\/other' were retrained or measured differently \(final\.epochs: 8 vs 50/,
+    );
+    assert.throws(
+      () => mergeRuns([one, { ...one, path: "/elsewhere/run" }]),
+      /same directory name cannot be told apart: run, run/,
+    );
+  } finally {
+    for (const f of [a, b]) await Deno.remove(f.root, { recursive: true });
+  }
 });
