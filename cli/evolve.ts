@@ -50,6 +50,15 @@ function configFromFlags(f: Flags): EvolveConfig {
     c.constraints.maxParams = intFlag("max-params", f["max-params"]);
   }
   if (f["max-mults"] !== undefined) c.constraints.maxMults = intFlag("max-mults", f["max-mults"]);
+  if (f["candidate-epochs"] !== undefined) {
+    c.candidate.epochs = intFlag("candidate-epochs", f["candidate-epochs"]);
+  }
+  if (f["candidate-images"] !== undefined) {
+    c.candidate.trainImages = intFlag("candidate-images", f["candidate-images"]);
+  }
+  if (f["final-networks"] !== undefined) {
+    c.final.networks = intFlag("final-networks", f["final-networks"], 0);
+  }
   if (f.multipliers !== undefined) {
     c.multipliers = String(f.multipliers).split(",").map((s) => s.trim()).filter(Boolean);
   }

@@ -27,6 +27,18 @@ export const EVOLVE_FLAGS = {
   "multiplier-genes": { type: "string", help: "network (one per network), per-layer, or none" },
   "max-params": { type: "string", help: "constraint: most parameters" },
   "max-mults": { type: "string", help: "constraint: most multiplications per image" },
+  "candidate-epochs": {
+    type: "string",
+    help: "epochs each candidate trains (default: a preset's)",
+  },
+  "candidate-images": {
+    type: "string",
+    help: "training images each candidate trains on (default: a preset's)",
+  },
+  "final-networks": {
+    type: "string",
+    help: "networks retrained at the end (default: a preset's)",
+  },
   "init-from": {
     type: "string",
     help: "start from the last population of this earlier run (same search space)",
@@ -52,6 +64,9 @@ export const LOCKED_ON_RESUME = [
   "multiplier-genes",
   "max-params",
   "max-mults",
+  "candidate-epochs",
+  "candidate-images",
+  "final-networks",
   "init-from",
   "run",
 ] as const;

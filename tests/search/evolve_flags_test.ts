@@ -18,7 +18,17 @@ Deno.test("--resume alone, or with --generations, --workers, --rechoose, --no-fi
 });
 
 Deno.test("a setting given with --resume is refused, naming the flag and the stored config", () => {
-  for (const [flag, value] of [["preset", "paper"], ["seed", "2"], ["max-mults", "10"]]) {
+  for (
+    const [flag, value] of [
+      ["preset", "paper"],
+      ["seed", "2"],
+      ["max-mults", "10"],
+      ["init-from", "runs/y"],
+      ["candidate-epochs", "4"],
+      ["candidate-images", "16000"],
+      ["final-networks", "6"],
+    ]
+  ) {
     assert.throws(
       () => checkResumeFlags(parse(["--resume", "runs/x", `--${flag}`, value])),
       (e: Error) =>
