@@ -148,7 +148,8 @@ await runMain(async () => {
   try {
     const total = config.population + config.offspring * config.generations;
     const done0 = (await dir.readEvaluations()).length;
-    const bar = new Progress({ total: Math.max(1, total - done0), label: "search" });
+    // No bar when the search is done already (a resume that only retrains).
+    const bar = total > done0 ? new Progress({ total: total - done0, label: "search" }) : undefined;
     const { checkpoint } = await evolve(dir, config, library, pool, {
       onEvaluation: (r, done, all) => {
         const what = r.error
@@ -158,7 +159,7 @@ await runMain(async () => {
           : `val ${(100 * (r.validation?.approx8 ?? 0)).toFixed(1)}% ${
             r.reusedFrom ? "(seen before)" : ""
           }`;
-        bar.tick(1, `${done}/${all} ${r.id} ${what}`);
+        bar?.tick(1, `${done}/${all} ${r.id} ${what}`);
       },
       onGeneration: (g, hv, pop) => {
         const best = Math.max(...pop.filter((r) => r.validation).map((r) => r.validation!.approx8));
@@ -171,18 +172,22 @@ await runMain(async () => {
         dir.log(line);
       },
     });
-    bar.done();
+    bar?.done();
     const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
       const done = new Set((await dir.readFinal()).map((r) => r.id));
       const evaluations = await dir.readEvaluations();
-      const n = finalPicks(config, evaluations).filter((r) => !f.rechoose || done.has(r.id))
-        .length;
+      const picks = finalPicks(config, evaluations);
+      // Networks already retrained are skipped (or, with --rechoose, the only ones worked on).
+      const n = picks.filter((r) => f.rechoose ? done.has(r.id) : !done.has(r.id)).length;
+      const before = f.rechoose ? 0 : picks.length - n;
       const fb = new Progress({ total: Math.max(1, n), label: "final retraining" });
       const held = config.final.validationImages ?? 0;
       console.log(
         (f.rechoose
           ? `re-choosing the multipliers of ${n} retrained network(s) of the Pareto set (no retraining)`
-          : `retraining ${n} network(s) of the Pareto set: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
+          : `retraining ${n} network(s) of the Pareto set${
+            before ? ` (${before} retrained already)` : ""
+          }: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
             `training images, measured on the CIFAR-10 test set`) +
           (held && config.final.refineTolerance !== undefined
             ? `; multipliers re-chosen on ${held} held-out training images`
