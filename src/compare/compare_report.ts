@@ -129,12 +129,12 @@ function measuredText(
   ];
   if (held && f.refineTolerance !== undefined) {
     lines.push(
-      `- Re-chosen multiplier (variant "re-chosen"): after retraining, the cheapest multiplier ` +
-        `of the search's list within ${
+      `- Re-chosen multipliers (variant "re-chosen"), both sides alike: after retraining, ` +
+        `the cheapest multiplier of the search's list for the whole network within ${
           (100 * f.refineTolerance).toFixed(1)
-        } point(s) of exact 8-bit on the ` +
-        `held-out training images, then measured once on the test set; for baselines, the ` +
-        `same rule's pick among their rows.`,
+        } point(s) of exact 8-bit on the held-out training images, then layer by layer ` +
+        `(those with at least 2% of the multiplications, largest first) the cheapest that ` +
+        `keeps the network within that tolerance; measured once on the test set.`,
     );
   }
   const diff = protocolDifferences(run, baselines);
