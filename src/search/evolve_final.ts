@@ -119,11 +119,18 @@ export async function retrainFront(
   onDone?: (rec: FinalRecord) => void,
   /** Run the multiplier re-choice again on networks already retrained (no retraining). */
   rechoose = false,
+  /** Ids of evaluated networks to retrain as well as the picks (a user's own choice). */
+  extra: string[] = [],
 ): Promise<FinalRecord[]> {
   const space = searchSpace(config);
   const done = new Map((await dir.readFinal()).map((r) => [r.id, r]));
-  // A re-choice works on what is retrained already; it never starts a retraining.
-  const picks = finalPicks(config, evaluations).filter((r) => !rechoose || done.has(r.id));
+  const asked = extraNetworks(dir, evaluations, extra);
+  const picks = [
+    ...finalPicks(config, evaluations),
+    ...asked.filter((r) => !finalPicks(config, evaluations).some((p) => p.id === r.id)),
+  ]
+    // A re-choice works on what is retrained already; it never starts a retraining.
+    .filter((r) => !rechoose || done.has(r.id));
   const exact = library[0];
   const jobs = picks.map(async (rec): Promise<FinalRecord> => {
     const have = done.get(rec.id);
@@ -178,5 +185,34 @@ export async function retrainFront(
     onDone?.(out);
     return out;
   });
-  return await Promise.all(jobs);
+  const results = await Promise.all(jobs);
+  // Networks retrained in an earlier call (asked for then) stay in the run's results.
+  const others = [...done.values()].filter((r) => !results.some((x) => x.id === r.id));
+  return [...results, ...others];
+}
+
+/** The evaluated networks `ids` names; an id that is not a trained, feasible candidate of
+ * the run is an error naming it and the log. */
+export function extraNetworks(
+  dir: RunDir,
+  evaluations: EvaluationRecord[],
+  ids: string[],
+): EvaluationRecord[] {
+  const byId = new Map(evaluations.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const r = byId.get(id);
+    const why = !r
+      ? "is not in"
+      : r.violation > 0
+      ? "breaks the run's constraints in"
+      : r.error
+      ? "failed in"
+      : !r.validation
+      ? "was not trained in"
+      : undefined;
+    if (why) {
+      throw new Error(`--retrain: candidate '${id}' ${why} ${dir.file("evaluations.jsonl")}`);
+    }
+    return r!;
+  });
 }

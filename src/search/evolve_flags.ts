@@ -44,6 +44,10 @@ export const EVOLVE_FLAGS = {
     help: "start from the last population of this earlier run (same search space)",
   },
   "no-final": { type: "boolean", help: "skip the final retraining of the Pareto set" },
+  retrain: {
+    type: "string",
+    help: "comma-separated candidate ids to retrain at the end as well as the picks (e.g. g3-c1)",
+  },
   rechoose: {
     type: "boolean",
     help: "with --resume: re-choose the multipliers of networks already retrained (no retraining)",

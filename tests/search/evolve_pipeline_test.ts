@@ -129,6 +129,26 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
       assert.deepEqual(model.meta.multipliers, f.refined!.multipliers);
     }
     assert.deepEqual(await dir.readFinal(), again);
+
+    // A candidate asked for by id is retrained too; the earlier networks stay in the result.
+    const other = evaluations.find((r) =>
+      r.validation && r.violation === 0 && !r.error && !finals.some((f) => f.id === r.id)
+    );
+    assert.ok(other, "a trained candidate that was not retrained");
+    {
+      const more = await retrainFront(dir, config, library, evaluations, pool, undefined, false, [
+        other.id,
+      ]);
+      const added = more.find((f) => f.id === other.id)!;
+      assert.equal(added.error, undefined);
+      assert.equal(added.test.images, 120);
+      assert.equal(added.params, other.params);
+      for (const f of finals) assert.ok(more.some((x) => x.id === f.id), f.id);
+    }
+    await assert.rejects(
+      retrainFront(dir, config, library, evaluations, pool, undefined, false, ["g99-c0"]),
+      /--retrain: candidate 'g99-c0' is not in .*evaluations\.jsonl/,
+    );
   } finally {
     pool.close();
   }
