@@ -192,8 +192,10 @@ await runMain(async () => {
       const held = config.final.validationImages ?? 0;
       console.log(
         (f.rechoose
-          ? `re-choosing the multipliers of ${n} retrained network(s) of the Pareto set (no retraining)`
-          : `retraining ${n} network(s) of the Pareto set${
+          ? `re-choosing the multipliers of ${n} retrained network(s) (no retraining)`
+          : `retraining ${n} network(s) picked from the archive${
+            extra.length ? " and asked for" : ""
+          }${
             before ? ` (${before} retrained already)` : ""
           }: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
             `training images, measured on the CIFAR-10 test set`) +

@@ -32,6 +32,8 @@ export interface ScatterSpec {
   series: ScatterSeries[];
   xLog?: boolean;
   yLog?: boolean;
+  /** Whole-number x ticks only (generations, counts). */
+  xIntegers?: boolean;
   /** Pixels; default 900 x 600. */
   width?: number;
   height?: number;
@@ -118,6 +120,7 @@ export async function renderScatterPng(spec: ScatterSpec): Promise<Uint8Array> {
         x: {
           type: spec.xLog ? "logarithmic" : "linear",
           title: { display: true, text: spec.xLabel },
+          ...(spec.xIntegers ? { ticks: { stepSize: 1, precision: 0 } } : {}),
         },
         y: {
           type: spec.yLog ? "logarithmic" : "linear",

@@ -234,8 +234,9 @@ export async function writeReport(
   await Deno.writeFile(
     join(dir, "charts", "hypervolume.png"),
     await renderScatterPng({
-      title: "Hypervolume of the feasible front by generation",
+      title: "Hypervolume of the feasible front by generation: parents and archive",
       xLabel: "Generation",
+      xIntegers: true,
       yLabel: "Hypervolume (normalised objectives, reference 1.1)",
       series: [
         {
