@@ -133,19 +133,18 @@ export const SIZE_TOLERANCE_POINTS = 2;
 export const ENERGY_TOLERANCE_POINTS = 1;
 export const ENERGY_SAVING_TARGET = 0.3;
 
+/** A target's verdict when no evolved network is as small as the reference. */
+const noneThatSmall = (head: string, ref: Reference) =>
+  `${head}: ${verdict(false)}: no evolved network has at most ${
+    ref.params.toLocaleString("en")
+  } parameters.`;
+
 export function checkSizeTarget(evolved: CompareRow[], ref: Reference): TargetA {
   const head = `(a) accuracy at ${ref.network}'s size, target at most ${SIZE_TOLERANCE_POINTS} ` +
     `points below ${ref.network} (${pc(ref.float)} float, ${pc(ref.exact8)} exact 8-bit, ` +
     `${ref.params.toLocaleString("en")} parameters) in both`;
   const small = evolved.filter((r) => r.variant === "search" && r.params <= ref.params);
-  if (small.length === 0) {
-    return {
-      met: false,
-      text: `${head}: ${verdict(false)}: no evolved network has at most ${
-        ref.params.toLocaleString("en")
-      } parameters.`,
-    };
-  }
+  if (small.length === 0) return { met: false, text: noneThatSmall(head, ref) };
   const best = small.reduce((a, b) =>
     b.exact8 > a.exact8 || (b.exact8 === a.exact8 && b.float > a.float) ? b : a
   );
@@ -195,15 +194,7 @@ export function checkEnergyTarget(
   const small = evolved.filter((r) => r.params <= ref.params);
   const found = bestSaving(small, ref);
   if (!found) {
-    if (small.length === 0) {
-      return {
-        met: false,
-        text: `${head}: ${verdict(false)}: no evolved network has at most ${
-          ref.params.toLocaleString("en")
-        } parameters.`,
-        referenceText,
-      };
-    }
+    if (small.length === 0) return { met: false, text: noneThatSmall(head, ref), referenceText };
     const top = small.reduce((a, b) => (b.approx8 > a.approx8 ? b : a), small[0]);
     return {
       met: false,
