@@ -20,7 +20,7 @@ import { RunDir } from "../src/search/evolve_run_dir.ts";
 import { readInitialPopulation } from "../src/search/evolve_seed.ts";
 import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/evolve_flags.ts";
 import { evolve, type LibraryEntry } from "../src/search/evolve.ts";
-import { extraNetworks, finalPicks, retrainFront } from "../src/search/evolve_final.ts";
+import { retrainFront, retrainList } from "../src/search/evolve_final.ts";
 import { paretoSet, writeReport } from "../src/search/evolve_report.ts";
 import { carveSearchData } from "../src/search/evolve_data.ts";
 import { SearchPool } from "../src/search/evolve_pool.ts";
@@ -173,18 +173,13 @@ await runMain(async () => {
       },
     });
     bar?.done();
+    const evaluations = await dir.readEvaluations();
     const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
       const done = new Set((await dir.readFinal()).map((r) => r.id));
-      const evaluations = await dir.readEvaluations();
       const extra = f.retrain === undefined
         ? []
         : String(f.retrain).split(",").map((x) => x.trim()).filter(Boolean);
-      const picks = [
-        ...new Map(
-          [...finalPicks(config, evaluations), ...extraNetworks(dir, evaluations, extra)]
-            .map((r) => [r.id, r]),
-        ).values(),
-      ];
+      const picks = retrainList(dir, config, evaluations, extra);
       // Networks already retrained are skipped (or, with --rechoose, the only ones worked on).
       const n = picks.filter((r) => f.rechoose ? done.has(r.id) : !done.has(r.id)).length;
       const before = f.rechoose ? 0 : picks.length - n;
@@ -230,13 +225,7 @@ await runMain(async () => {
         extra,
       );
     })();
-    const charts = await writeReport(
-      dir.path,
-      config,
-      await dir.readEvaluations(),
-      finals,
-      checkpoint,
-    );
+    const charts = await writeReport(dir.path, config, evaluations, finals, checkpoint);
     console.log(await Deno.readTextFile(dir.file("pareto.md")));
     console.log(
       `results: ${dir.file("pareto.csv")}, ${dir.file("pareto.md")}${

@@ -124,12 +124,8 @@ export async function retrainFront(
 ): Promise<FinalRecord[]> {
   const space = searchSpace(config);
   const done = new Map((await dir.readFinal()).map((r) => [r.id, r]));
-  const asked = extraNetworks(dir, evaluations, extra);
-  const picks = [
-    ...finalPicks(config, evaluations),
-    ...asked.filter((r) => !finalPicks(config, evaluations).some((p) => p.id === r.id)),
-  ]
-    // A re-choice works on what is retrained already; it never starts a retraining.
+  // A re-choice works on what is retrained already; it never starts a retraining.
+  const picks = retrainList(dir, config, evaluations, extra)
     .filter((r) => !rechoose || done.has(r.id));
   const exact = library[0];
   const jobs = picks.map(async (rec): Promise<FinalRecord> => {
@@ -189,6 +185,18 @@ export async function retrainFront(
   // Networks retrained in an earlier call (asked for then) stay in the run's results.
   const others = [...done.values()].filter((r) => !results.some((x) => x.id === r.id));
   return [...results, ...others];
+}
+
+/** What the final retraining works on, in order and each once: finalPicks, then the
+ * networks asked for by id (extraNetworks). */
+export function retrainList(
+  dir: RunDir,
+  config: EvolveConfig,
+  evaluations: EvaluationRecord[],
+  extra: string[] = [],
+): EvaluationRecord[] {
+  const all = [...finalPicks(config, evaluations), ...extraNetworks(dir, evaluations, extra)];
+  return [...new Map(all.map((r) => [r.id, r])).values()];
 }
 
 /** The evaluated networks `ids` names; an id that is not a trained, feasible candidate of

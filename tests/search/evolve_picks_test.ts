@@ -4,7 +4,9 @@ import {
   finalPicks,
   pickForRetraining,
   RETRAIN_WITHIN,
+  retrainList,
 } from "../../src/search/evolve_final.ts";
+import { RunDir } from "../../src/search/evolve_run_dir.ts";
 import { presetConfig } from "../../src/search/evolve_config.ts";
 import type { EvaluationRecord } from "../../src/search/evolve_record.ts";
 
@@ -75,4 +77,26 @@ Deno.test("capacity pick: the best of the upper half of the parameter budget, ev
   // Nothing in the upper half, nothing evaluated.
   assert.equal(capacityPick(config, [rec("s", 0.4, 1000, 10)]), undefined);
   assert.equal(capacityPick(config, []), undefined);
+});
+
+Deno.test("retrain list: the picks, then the networks asked for, each once", () => {
+  const config = presetConfig("default");
+  const evals = [
+    rec("small", 0.47, 18000, 4000),
+    rec("large", 0.46, 74000, 5600),
+    rec("other", 0.30, 9000, 900),
+  ];
+  const dir = new RunDir("runs/x");
+  // "other" is more than RETRAIN_WITHIN below the best: not picked unless asked for.
+  assert.deepEqual(retrainList(dir, config, evals).map((r) => r.id), ["small", "large"]);
+  // Asked twice, or already picked: still once each, in that order.
+  const tiny = { ...config, final: { ...config.final, networks: 1 } };
+  assert.deepEqual(
+    retrainList(dir, tiny, evals, ["other", "small", "other"]).map((r) => r.id),
+    ["small", "other"],
+  );
+  assert.throws(
+    () => retrainList(dir, config, evals, ["nope"]),
+    /--retrain: candidate 'nope' is not in runs\/x\/evaluations\.jsonl/,
+  );
 });
