@@ -232,11 +232,16 @@ export async function evolve(
       : 0;
   };
 
-  // Recomputed from the log, so that it is right for runs resumed from older checkpoints.
-  const archiveHypervolumes = (upTo: number) =>
+  // The archive's hypervolume after generations 0..upTo: the stored figures, and from the
+  // log those a checkpoint lacks (the newest generation, or all of them for a checkpoint
+  // written before the archive existed).
+  const archiveHypervolumes = (upTo: number, stored: number[] = []) =>
     Array.from(
       { length: upTo + 1 },
-      (_, g) => hv(archiveFront([...known.values()].filter((r) => r.generation <= g))),
+      (_, g) =>
+        g < upTo && stored[g] !== undefined
+          ? stored[g]
+          : hv(archiveFront([...known.values()].filter((r) => r.generation <= g))),
     );
 
   let checkpoint: Checkpoint | null = await dir.readCheckpoint();
@@ -275,7 +280,7 @@ export async function evolve(
       completed: g,
       population: population.map((r) => r.id),
       hypervolume: [...checkpoint.hypervolume.slice(0, g), hv(population)],
-      archiveHypervolume: archiveHypervolumes(g),
+      archiveHypervolume: archiveHypervolumes(g, checkpoint.archiveHypervolume),
       updated: new Date().toISOString(),
     };
     await dir.writeCheckpoint(checkpoint);

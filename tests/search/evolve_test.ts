@@ -156,7 +156,18 @@ Deno.test("extending a finished run equals running longer from the start", async
     (await short.readCheckpoint())!.hypervolume,
     (await long.readCheckpoint())!.hypervolume,
   );
-  for (const d of [short, long]) await Deno.remove(d.path, { recursive: true });
+  // The archive's hypervolume too, whether carried over from the checkpoint or, for a
+  // checkpoint written before the archive existed, recomputed from the log.
+  const expected = (await long.readCheckpoint())!.archiveHypervolume;
+  assert.equal(expected!.length, config.generations + 1);
+  assert.deepEqual((await short.readCheckpoint())!.archiveHypervolume, expected);
+  const old = await tempRun();
+  await evolve(old, { ...config, generations: 1 }, library, new FakeEvaluator(2));
+  const { archiveHypervolume: _dropped, ...before } = (await old.readCheckpoint())!;
+  await old.writeCheckpoint(before);
+  await evolve(old, config, library, new FakeEvaluator(2));
+  assert.deepEqual((await old.readCheckpoint())!.archiveHypervolume, expected);
+  for (const d of [short, long, old]) await Deno.remove(d.path, { recursive: true });
 });
 
 Deno.test("a candidate whose training fails is recorded with its error and ranked last", async () => {
