@@ -10,6 +10,7 @@
  */
 import { helpText, intFlag, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { startDashboard } from "../src/dashboard/server.ts";
+import { closeOnInterrupt, listenError } from "../src/cli/serve.ts";
 
 const USAGE = "Usage: deno task dashboard RUN_DIR [--port 8787] [--host 127.0.0.1]";
 const FLAGS = {
@@ -34,26 +35,18 @@ async function main(argv: string[]): Promise<void> {
   try {
     running = await startDashboard({ run: positionals[0], port, hostname: String(values.host) });
   } catch (e) {
-    if (e instanceof Deno.errors.AddrInUse) {
-      throw new Error(`port ${port} is in use: pick another with --port, or --port 0`);
-    }
     if (e instanceof Deno.errors.NotCapable || e instanceof Deno.errors.PermissionDenied) {
       throw new Error(
         `${(e as Error).message}\n(listening on ${values.host} needs --allow-net=${values.host})`,
       );
     }
-    throw e;
+    throw listenError(e, port);
   }
   const s = running.state.summary();
   console.log(
     `Dashboard of ${s.path} (${s.evaluations} evaluations, ${s.phase}): ${running.url}`,
   );
-  console.log("Ctrl+C stops it.");
-  const stop = () => {
-    Deno.removeSignalListener("SIGINT", stop);
-    void running.close().then(() => Deno.exit(0));
-  };
-  Deno.addSignalListener("SIGINT", stop);
+  closeOnInterrupt(() => running.close());
 }
 
 await runMain(() => main(Deno.args));

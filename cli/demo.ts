@@ -20,6 +20,7 @@ import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { decodeModel, encodeModel } from "../src/train/model_file.ts";
 import { readJsonLines } from "../src/util/json_lines.ts";
+import { closeOnInterrupt, listenError } from "../src/cli/serve.ts";
 
 const USAGE = "Usage: deno task demo [RUN_DIR] [--port 8788] [--data CIFAR10_DIR]";
 /** What the label needs of a final.jsonl line (src/search/evolve_record.ts FinalRecord). */
@@ -127,18 +128,10 @@ async function main(argv: string[]): Promise<void> {
       return { images: t.images, labels: t.labels, classes: CLASS_NAMES };
     },
   }).catch((e) => {
-    if (e instanceof Deno.errors.AddrInUse) {
-      throw new Error(`port ${port} is in use: pick another with --port, or --port 0`);
-    }
-    throw e;
+    throw listenError(e, port);
   });
   console.log(`Demo with ${models.length} model(s): ${running.url}`);
-  console.log("Ctrl+C stops it.");
-  const stop = () => {
-    Deno.removeSignalListener("SIGINT", stop);
-    void running.close().then(() => Deno.exit(0));
-  };
-  Deno.addSignalListener("SIGINT", stop);
+  closeOnInterrupt(() => running.close());
 }
 
 await runMain(() => main(Deno.args));
