@@ -9,6 +9,7 @@
 import { join } from "node:path";
 import { writeAtomic } from "../search/evolve_run_dir.ts";
 import { appendJsonLine, readJsonLines } from "../util/json_lines.ts";
+import { readJsonFile } from "../util/json_file.ts";
 import { type BaselineSettings, settingsConflict } from "./baseline_settings.ts";
 
 /** One network measured with one multiplier on the test set. */
@@ -61,20 +62,8 @@ export class BaselineDir {
   }
 
   /** The stored settings, or null when the directory holds none. */
-  async readSettings(): Promise<BaselineSettings | null> {
-    const path = this.file("settings.json");
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
-      throw e;
-    }
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new Error(`'${path}' is not valid JSON (${(e as Error).message})`);
-    }
+  readSettings(): Promise<BaselineSettings | null> {
+    return readJsonFile<BaselineSettings>(this.file("settings.json"));
   }
 
   /**

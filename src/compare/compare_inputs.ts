@@ -8,6 +8,7 @@ import type { EvolveConfig } from "../search/evolve_config.ts";
 import type { FinalRecord } from "../search/evolve_record.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import { readJsonLines } from "../util/json_lines.ts";
+import { readJsonFile } from "../util/json_file.ts";
 import { BaselineDir, type BaselineResult } from "./baseline_dir.ts";
 import type { BaselineSettings } from "./baseline_settings.ts";
 import { displayName, REFERENCE_MODEL } from "./baseline_models.ts";
@@ -30,18 +31,9 @@ export interface BaselineInput {
 }
 
 async function readJson<T>(path: string, missing: string): Promise<T> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new Error(`'${path}' not found: ${missing}`);
-    throw e;
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`'${path}' is not valid JSON (${(e as Error).message})`);
-  }
+  const value = await readJsonFile<T>(path);
+  if (value === null) throw new Error(`'${path}' not found: ${missing}`);
+  return value;
 }
 
 export async function readRun(path: string): Promise<RunInput> {
