@@ -22,6 +22,9 @@ export interface BaselineSettings {
   calibrationImages: number;
   /** The multiplier's mean error folded into the layer biases, as the search does. */
   compensate: boolean;
+  /** With `compensate`, weight bytes tuned to each multiplier too (absent in settings written
+   * before it existed: off). */
+  tuneWeights?: boolean;
   /** The re-choice rule's tolerance (absent: the preset does not re-choose). */
   refineTolerance?: number;
   /** Budget flags that changed the preset's values: field -> [preset value, value asked]. */
@@ -36,6 +39,7 @@ const FIXED = [
   "heldOutImages",
   "calibrationImages",
   "compensate",
+  "tuneWeights",
   "refineTolerance",
 ] as const;
 
@@ -83,6 +87,7 @@ export function baselineSettings(
     heldOutImages: data.finalValidation.labels.length,
     calibrationImages: config.candidate.calibrationImages,
     compensate: config.candidate.compensate,
+    ...(config.candidate.tuneWeights ? { tuneWeights: true } : {}),
     ...(tolerance !== undefined ? { refineTolerance: tolerance } : {}),
     overrides,
   };

@@ -183,6 +183,7 @@ function baselineTask(run: BaselineRun, network: string): FinalTask {
     trainImages: settings.trainImages,
     calibrationImages: settings.calibrationImages,
     compensate: settings.compensate,
+    tuneWeights: settings.tuneWeights === true,
     refine: run.refine,
     meta: {
       baseline: {

@@ -50,6 +50,9 @@ export interface SelfContainedOptions {
   /** Approximate 8-bit subtracts each multiplier's mean error from the biases by default.
    * Default: what the model's metadata records (`errorCompensation`), else false. */
   compensate?: boolean;
+  /** With compensation, weight bytes tuned to each multiplier too (src/quant/weight_tuning.ts).
+   * Default: what the model's metadata records (`weightTuning`), else false. */
+  tuneWeights?: boolean;
   /** Recorded as the calibration images' origin. */
   source?: string;
   /** Engine module (default: build/approxnas.wasm). */
@@ -120,6 +123,7 @@ export async function makeSelfContained(
     multipliers: choice,
     tables: byName,
     compensate: opts.compensate ?? model.meta.errorCompensation === true,
+    tuneWeights: opts.tuneWeights ?? model.meta.weightTuning === true,
     engine,
   });
   return { ...model, tables, inference };

@@ -13,7 +13,12 @@
 import type { Engine } from "../engine/wasm.ts";
 import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "../quant/assignment.ts";
 import { calibrateRanges, type Calibration, type Range } from "../quant/calibrate.ts";
-import { activationStats, compensatePlan } from "../quant/compensate.ts";
+import {
+  activationStats,
+  compensatePlan,
+  remapWeights,
+  storedWeightMaps,
+} from "../quant/compensate.ts";
 import { convSteps, type QPlan } from "../quant/plan.ts";
 import { quantizeModel, rangesNeeded, type WeightGranularity } from "../quant/quantize.ts";
 import { type InferenceSpec, isExactTable, type SavedModel } from "../train/model_file.ts";
@@ -33,6 +38,8 @@ export interface SpecOptions {
   tables: Record<string, Uint16Array>;
   /** Default of approximate 8-bit: subtract the corrections. */
   compensate: boolean;
+  /** Also tune the weight bytes to each multiplier (stored as `weightMaps`). */
+  tuneWeights?: boolean;
   /** Fresh engine instances for the float calibration and the byte statistics. */
   engine: () => Promise<Engine>;
 }
@@ -71,14 +78,24 @@ export async function measureSpec(model: SavedModel, opts: SpecOptions): Promise
   if (approximate.length) {
     const plan = planFromSpec(model, spec);
     const stats = await activationStats(plan, opts.images, opts.count, await opts.engine());
+    const tuneWeights = opts.tuneWeights === true;
+    if (tuneWeights) spec.weightMaps = {};
     for (const [name, table] of approximate) {
-      const compensated = compensatePlan(plan, uniformAssignment(name, table), stats);
+      const compensated = compensatePlan(plan, uniformAssignment(name, table), stats, {
+        tuneWeights,
+      });
       const byNode: Record<string, number[]> = {};
+      const maps: Record<string, string> = {};
       const before = convSteps(plan), after = convSteps(compensated);
       before.forEach((s, i) => {
         byNode[s.node] = Array.from(s.bias, (b, co) => b - after[i].bias[co]);
+        if (tuneWeights) {
+          const m = storedWeightMaps(table, stats.get(s.node)!, true);
+          maps[s.node] = bytesToBase64(concatBytes(m));
+        }
       });
       spec.corrections[name] = byNode;
+      if (tuneWeights) spec.weightMaps![name] = maps;
     }
   }
   return spec;
@@ -139,7 +156,42 @@ export function applyCorrections(
           `${corr.length} channels, the layer has ${s.k}`,
       );
     }
-    return { ...s, bias: Int32Array.from(s.bias, (b, co) => b - corr[co]) };
+    const bias = Int32Array.from(s.bias, (b, co) => b - corr[co]);
+    const packed = spec.weightMaps?.[mult]?.[s.node];
+    if (packed === undefined) return { ...s, bias };
+    const bytes = base64ToBytes(packed);
+    if (bytes.length !== s.c * 256) {
+      throw new Error(
+        `Model '${name}': the weight maps of '${mult}' in layer '${s.node}' hold ` +
+          `${bytes.length} bytes, the layer needs ${s.c} x 256`,
+      );
+    }
+    const maps = Array.from({ length: s.c }, (_, ci) => bytes.subarray(ci * 256, ci * 256 + 256));
+    return { ...s, bias, weights: remapWeights(s, maps) };
   });
   return { ...plan, steps, notes: { ...plan.notes, compensated: true } };
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+// btoa/atob exist in Deno, browsers and Node.js 16+; chunks keep the argument lists short.
+function bytesToBase64(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(text);
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const raw = atob(text);
+  return Uint8Array.from(raw, (ch) => ch.charCodeAt(0));
 }

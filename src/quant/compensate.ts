@@ -17,6 +17,8 @@ import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "./as
 import { exactTable } from "./decompose.ts";
 import type { QConvStep, QPlan } from "./plan.ts";
 import { QuantizedNetwork } from "./qnetwork.ts";
+import { tunedWeightMap } from "./weight_tuning.ts";
+import { isExactTable } from "../train/model_file.ts";
 
 /** Per conv/dense step (by node): the byte distribution of each input channel, [c][256]. */
 export type ActivationStats = Map<string, Float64Array[]>;
@@ -78,6 +80,7 @@ export function compensatePlan(
   plan: QPlan,
   assignment: MultiplierAssignment,
   stats: ActivationStats,
+  options: { tuneWeights?: boolean } = {},
 ): QPlan {
   const steps = plan.steps.map((s) => {
     if (s.op !== "conv") return s;
@@ -85,17 +88,21 @@ export function compensatePlan(
     const hist = stats.get(s.node);
     if (!table || !hist) throw new Error(`compensatePlan: no table or statistics for '${s.node}'`);
     const zIn = plan.tensors[s.input].q.zero;
-    // Mean error per (input channel, weight byte), then per tap.
-    const meanErr = hist.map((p) => {
-      const m = new Float64Array(256);
+    const stored = storedWeightMaps(table, hist, options.tuneWeights === true);
+    // Mean error against the exact product a * w, per (input channel, weight byte), then per tap.
+    const meanErr = hist.map((p, ci) => {
+      const m = new Float64Array(256), t = stored[ci];
       for (let w = 0; w < 256; w++) {
         let e = 0;
-        for (let a = 0; a < 256; a++) if (p[a] > 0) e += p[a] * (table[a * 256 + w] - a * w);
+        for (let a = 0; a < 256; a++) if (p[a] > 0) e += p[a] * (table[a * 256 + t[w]] - a * w);
         m[w] = e;
       }
       return m;
     });
-    const padErr = Float64Array.from({ length: 256 }, (_, w) => table[zIn * 256 + w] - zIn * w);
+    const padErr = hist.map((_, ci) =>
+      Float64Array.from({ length: 256 }, (_, w) => table[zIn * 256 + stored[ci][w]] - zIn * w)
+    );
+    const weights = remapWeights(s, stored);
     const corr = new Float64Array(s.k);
     for (let ky = 0; ky < s.kh; ky++) {
       for (let kx = 0; kx < s.kw; kx++) {
@@ -106,13 +113,46 @@ export function compensatePlan(
           const row = ((ky * s.kw + kx) * s.c + ci) * s.k;
           for (let co = 0; co < s.k; co++) {
             const w = s.weights[row + co];
-            corr[co] += inside * meanErr[ci][w] + (1 - inside) * padErr[w];
+            corr[co] += inside * meanErr[ci][w] + (1 - inside) * padErr[ci][w];
           }
         }
       }
     }
     const bias = Int32Array.from(s.bias, (b, co) => b - Math.round(corr[co]));
-    return { ...s, bias };
+    return { ...s, weights, bias };
   });
-  return { ...plan, steps, notes: { ...plan.notes, compensated: true } };
+  return {
+    ...plan,
+    steps,
+    notes: {
+      ...plan.notes,
+      compensated: true,
+      ...(options.tuneWeights ? { tunedWeights: true } : {}),
+    },
+  };
+}
+
+/**
+ * The byte each weight byte of a layer is stored as, per input channel: itself, or with
+ * `tune` and an approximate table, the byte tuned to the channel's activation distribution.
+ */
+export function storedWeightMaps(
+  table: Uint16Array,
+  hist: Float64Array[],
+  tune: boolean,
+): Uint8Array[] {
+  return hist.map((p) =>
+    tune && !isExactTable(table) ? tunedWeightMap(table, p) : Uint8Array.from(IDENTITY)
+  );
+}
+
+const IDENTITY = Uint8Array.from({ length: 256 }, (_, w) => w);
+
+/** The weights of a conv/dense step (HWIO) with each byte mapped by its input channel's map. */
+export function remapWeights(step: QConvStep, maps: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(step.weights.length);
+  for (let i = 0; i < out.length; i++) {
+    out[i] = maps[Math.floor(i / step.k) % step.c][step.weights[i]];
+  }
+  return out;
 }

@@ -28,6 +28,7 @@ import type { EvolveConfig } from "./evolve_config.ts";
 import { type Checkpoint, type EvaluationRecord, recordId } from "./evolve_record.ts";
 import type { RunDir } from "./evolve_run_dir.ts";
 import { archiveFront } from "./evolve_front.ts";
+import { shrinkToFit } from "./evolve_shrink.ts";
 
 /** A multiplier as the search sees it: its name and its energy per multiplication. */
 export interface LibraryEntry {
@@ -329,7 +330,8 @@ function firstGeneration(
 export const REPAIR_TRIES = 200;
 
 /**
- * A warm-start parent that breaks the constraints is replaced by the largest (in
+ * A warm-start parent that breaks the constraints is shrunk until it fits, keeping its graph
+ * (evolve_shrink.ts). When shrinking cannot make it fit, it is replaced by the largest (in
  * parameters) of REPAIR_TRIES mutants that meet them: the one that keeps the most of its
  * capacity, where any feasible mutant would often be a much smaller network.
  */
@@ -340,6 +342,8 @@ export function repairSeed(
   parent: Genome,
   rng: Rng,
 ): Genome {
+  const shrunk = shrinkToFit(space, (g) => describeGenome(space, config, library, g), parent);
+  if (shrunk) return shrunk;
   let best: Genome | undefined, bestParams = -1;
   for (let t = 0; t < REPAIR_TRIES; t++) {
     const child = mutate(space, parent, rng, { rate: config.mutationRate }).genome;

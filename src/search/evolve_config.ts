@@ -40,6 +40,9 @@ export interface EvolveConfig {
     calibrationImages: number;
     /** Fold each approximate multiplier's mean error into the layer biases (bias correction). */
     compensate: boolean;
+    /** With `compensate`: each layer's weight bytes tuned to its multiplier first
+     * (src/quant/weight_tuning.ts). Absent in runs made before it existed: off. */
+    tuneWeights?: boolean;
   };
   /** At the end: the Pareto set retrained longer, then measured on the test set. */
   final: {
@@ -111,6 +114,7 @@ const DEFAULT: EvolveConfig = {
     maxLr: 0.1,
     calibrationImages: 256,
     compensate: true,
+    tuneWeights: true,
   },
   final: {
     networks: 4,
@@ -152,6 +156,7 @@ export const PRESETS: Record<string, EvolveConfig> = {
       maxLr: 0.2,
       calibrationImages: 1024,
       compensate: true,
+      tuneWeights: true,
     },
     final: {
       networks: 10,
@@ -186,6 +191,7 @@ export const PRESETS: Record<string, EvolveConfig> = {
       maxLr: 0.05,
       calibrationImages: 32,
       compensate: true,
+      tuneWeights: true,
     },
     final: {
       networks: 2,

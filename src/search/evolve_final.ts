@@ -25,6 +25,8 @@ export interface FinalTask {
   trainImages: number;
   calibrationImages: number;
   compensate: boolean;
+  /** With `compensate`, weight bytes tuned to each multiplier too (src/quant/weight_tuning.ts). */
+  tuneWeights: boolean;
   /** Re-choose the multiplier on the held-out validation images (src/search/evolve_refine.ts). */
   refine?: { tolerance: number; library: LibraryEntry[] };
   /** Written into the model file's metadata. */
@@ -156,6 +158,7 @@ export async function retrainFront(
         trainImages: config.final.trainImages,
         calibrationImages: config.candidate.calibrationImages,
         compensate: config.candidate.compensate,
+        tuneWeights: config.candidate.tuneWeights === true,
         refine:
           config.final.refineTolerance !== undefined && (config.final.validationImages ?? 0) > 0
             ? { tolerance: config.final.refineTolerance, library }

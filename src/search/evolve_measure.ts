@@ -82,6 +82,9 @@ export async function trainAndMeasure(opts: {
   /** Fold each approximate multiplier's mean error (on the calibration images) into the
    * layer biases, as bias correction does (src/quant/compensate.ts). */
   compensate: boolean;
+  /** With `compensate`, also tune each layer's weight bytes to its multiplier
+   * (src/quant/weight_tuning.ts). */
+  tuneWeights?: boolean;
   meta?: Record<string, unknown>;
 }): Promise<TrainAndMeasure> {
   const recipe: TrainRecipe = {
@@ -114,6 +117,7 @@ export async function trainAndMeasure(opts: {
     images: opts.trainData.images,
     count: calib,
     compensate: opts.compensate,
+    tuneWeights: opts.tuneWeights === true,
   });
   const exact8 = await quantized.accuracy({}, opts.evalData);
   const approximate = Object.values(opts.multipliers).some((n) => n !== EXACT_NAME);
@@ -124,6 +128,7 @@ export async function trainAndMeasure(opts: {
     measured,
     calibration: { ...CALIBRATION, images: calib },
     errorCompensation: opts.compensate,
+    ...(opts.tuneWeights ? { weightTuning: true } : {}),
   };
   return {
     model,
@@ -131,6 +136,15 @@ export async function trainAndMeasure(opts: {
     quantized,
     seconds: { train: (t1 - t0) / 1000, evaluate: (performance.now() - t1) / 1000 },
   };
+}
+
+/** Calibration images and how approximate layers are corrected (src/quant/compensate.ts). */
+export interface CalibrationSetup {
+  images: Uint8Array;
+  count: number;
+  compensate: boolean;
+  /** With `compensate`, weight bytes tuned to each multiplier too (weight_tuning.ts). */
+  tuneWeights?: boolean;
 }
 
 /**
@@ -144,14 +158,14 @@ export class QuantizedModel {
     readonly module: WebAssembly.Module,
     readonly engine: Engine,
     readonly plan: QPlan,
-    readonly calibration: { images: Uint8Array; count: number; compensate: boolean },
+    readonly calibration: CalibrationSetup,
   ) {}
 
   /** Quantises `model` with activation ranges (CALIBRATION) from the first `count` images. */
   static async calibrate(
     module: WebAssembly.Module,
     model: SavedModel,
-    calibration: { images: Uint8Array; count: number; compensate: boolean },
+    calibration: CalibrationSetup,
   ): Promise<QuantizedModel> {
     const engine = await instantiateEngine(module);
     const plan = await quantizeWithCalibration(
@@ -174,13 +188,13 @@ export class QuantizedModel {
       tables: Object.fromEntries(await Promise.all(names.map(async (n) => [n, await tableOf(n)]))),
       decompositions: {},
     };
-    const { images, count, compensate } = this.calibration;
+    const { images, count, compensate, tuneWeights } = this.calibration;
     const approximate = names.length > 1;
     if (approximate && compensate) {
       this.#stats ??= activationStats(this.plan, images, count, this.engine);
     }
     const plan = approximate && compensate
-      ? compensatePlan(this.plan, assignment, await this.#stats!)
+      ? compensatePlan(this.plan, assignment, await this.#stats!, { tuneWeights })
       : this.plan;
     return await quantizedAccuracyHere(this.module, plan, assignment, data, data.labels.length);
   }

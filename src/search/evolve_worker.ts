@@ -37,6 +37,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       evalData: init.data.validation,
       calibrationImages: t.candidate.calibrationImages,
       compensate: t.candidate.compensate,
+      tuneWeights: t.candidate.tuneWeights === true,
     });
     return {
       validation: r.measured,
@@ -55,6 +56,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       images: init.data.finalTrain.images,
       count: Math.min(t.calibrationImages, init.data.finalTrain.labels.length),
       compensate: t.compensate,
+      tuneWeights: t.tuneWeights,
     });
     measured = model.meta.test as Measured;
     const exact8 = await quantized.accuracy({}, init.data.test);
@@ -77,6 +79,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       evalData: init.data.test,
       calibrationImages: t.calibrationImages,
       compensate: t.compensate,
+      tuneWeights: t.tuneWeights,
       meta: t.meta,
     });
     ({ model, measured, quantized } = r);
@@ -114,6 +117,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
     multipliers: refined?.multipliers ?? t.multipliers,
     extraMultipliers: [...new Set(Object.values(t.multipliers))],
     compensate: t.compensate,
+    tuneWeights: t.tuneWeights,
     source: "CIFAR-10 training images (the final retraining's first images)",
     module: init.module,
   });

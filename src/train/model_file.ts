@@ -52,6 +52,10 @@ export interface InferenceSpec {
   /** multiplier -> conv/dense node -> per output channel, the rounded mean error of the
    * multiplier that compensation subtracts from the int32 bias. */
   corrections: Record<string, Record<string, number[]>>;
+  /** multiplier -> conv/dense node -> the layer's weight-byte maps tuned to the multiplier
+   * (src/quant/weight_tuning.ts), one 256-byte map per input channel, concatenated, base64.
+   * Absent: weights are not tuned. Applied together with `corrections`. */
+  weightMaps?: Record<string, Record<string, string>>;
 }
 
 export interface SavedModel {
@@ -312,6 +316,9 @@ function checkInference(name: string, spec: InferenceSpec): InferenceSpec {
     }
   }
   if (!isRecord(spec.corrections)) fail(`needs corrections {multiplier: {node: [...]}}`);
+  if (spec.weightMaps !== undefined && !isRecord(spec.weightMaps)) {
+    fail(`has weightMaps that are not {multiplier: {node: base64}}`);
+  }
   return { ...spec, compensate: spec.compensate === true };
 }
 
