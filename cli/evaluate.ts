@@ -59,6 +59,11 @@ const FLAGS = {
     help: "cancel each approximate multiplier's mean error in the layer biases (measured on " +
       "the calibration images)",
   },
+  "tune-weights": {
+    type: "boolean",
+    help: "with --compensate: first tune each layer's weight bytes to its multiplier (least " +
+      "error variance over the calibration images' activations; src/quant/weight_tuning.ts)",
+  },
   list: { type: "boolean", help: "list the library's multipliers and exit" },
 } as const;
 
@@ -86,6 +91,9 @@ await runMain(async () => {
     return;
   }
   if (typeof f.model !== "string") throw new UsageError("--model FILE is required");
+  if (f["tune-weights"] && !f.compensate) {
+    throw new UsageError("--tune-weights works with --compensate (the bias correction)");
+  }
   const limit = intFlag("limit", f.limit);
   const calibrationCount = intFlag("calibration", f.calibration);
   const calibration = calibrationFlag(String(f["calibration-method"]));
@@ -158,6 +166,7 @@ await runMain(async () => {
         plan,
         assignment,
         await activationStats(plan, trainSet.images, calibrationCount),
+        { tuneWeights: f["tune-weights"] === true },
       )
       : plan;
     ap = await quantizedAccuracy(approxPlan, assignment, test, limit, workers, { path });
@@ -166,9 +175,11 @@ await runMain(async () => {
     console.log(
       `approximate 8-bit accuracy:  ${pct(ap.accuracy)} (${ap.correct}/${limit}; ${
         typeof f.multiplier === "string" ? f.multiplier : `${multiplierText} (from the model file)`
-      }${f.compensate ? ", mean error compensated in the biases" : ", no error compensation"}; ${
-        pathsOf(ap.layers)
-      }; ${ap.imagesPerSecond.toFixed(0)} img/s; same class as exact ` +
+      }${
+        f.compensate
+          ? `${f["tune-weights"] ? ", weights tuned" : ""}, mean error compensated in the biases`
+          : ", no error compensation"
+      }; ${pathsOf(ap.layers)}; ${ap.imagesPerSecond.toFixed(0)} img/s; same class as exact ` +
         `8-bit on ${pct(agree / limit)})`,
     );
   } else {

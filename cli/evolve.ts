@@ -130,7 +130,7 @@ await runMain(async () => {
   if (config.initial) {
     console.log(
       `first generation: ${config.initial.ids.join(", ")} of ${config.initial.from}` +
-        ` (a parent over this run's constraints is replaced by its largest feasible mutant)`,
+        ` (a parent over this run's constraints is shrunk to fit, or else replaced by its largest feasible mutant)`,
     );
   }
   await dir.log(

@@ -45,6 +45,11 @@ const FLAGS = {
       "(default: as the search recorded, else off)",
   },
   "no-compensate": { type: "boolean", help: "approximate 8-bit without compensation" },
+  "tune-weights": {
+    type: "boolean",
+    help: "with compensation, also store weight bytes tuned to each multiplier " +
+      "(default: as the search recorded, else off)",
+  },
   data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
   calibration: {
     type: "string",
@@ -97,6 +102,7 @@ await runMain(async () => {
         ? f.also.split(",").map((s) => s.trim()).filter(Boolean)
         : [],
       compensate,
+      tuneWeights: f["tune-weights"] ? true : undefined,
       source: "CIFAR-10 training images",
       module,
     });
@@ -120,7 +126,9 @@ await runMain(async () => {
     } multiplications per image`,
   );
   console.log(
-    `multipliers ${choiceText}${spec.compensate ? ", mean error compensated" : ""}; ` +
+    `multipliers ${choiceText}${spec.weightMaps ? ", weights tuned" : ""}${
+      spec.compensate ? ", mean error compensated" : ""
+    }; ` +
       `carries ${embeddable.tables!.map((t) => t.name).join(", ")}; ranges from the first ` +
       `${spec.calibration.images} training images (${usedText}), ${weights} weights`,
   );
@@ -129,6 +137,7 @@ await runMain(async () => {
     from: basename(f.model),
     multipliers: choiceText,
     compensate: spec.compensate,
+    tuneWeights: spec.weightMaps !== undefined,
     calibration: spec.calibration,
     weights,
     date: new Date().toISOString(),
@@ -165,6 +174,7 @@ await runMain(async () => {
           weights,
           assignment,
           compensate: mode === "approx8" && spec.compensate,
+          tuneWeights: spec.weightMaps !== undefined,
           engine: () => instantiateEngine(module),
         });
         const a = new Uint32Array(r.logits.buffer), b = new Uint32Array(want.buffer);
@@ -196,6 +206,7 @@ await runMain(async () => {
       ...embeddable.meta,
       multipliers: perLayer,
       errorCompensation: spec.compensate,
+      weightTuning: spec.weightMaps !== undefined,
       export: record,
     },
   });

@@ -76,7 +76,10 @@ export function baselineProtocolText(settings: BaselineSettings, how: MeasuredHo
     `Measured on the CIFAR-10 test set: float (float32 engine, batch-norm running statistics), ` +
     `exact 8-bit and approximate 8-bit with every conv and dense product through the ` +
     `multiplier's table; ${calibrationText(how.calibration)}; bias correction: ${
-      compensationText(how.compensate ?? settings.compensate)
+      compensationText(
+        how.compensate ?? settings.compensate,
+        how.compensate === undefined ? settings.tuneWeights : how.tuneWeights,
+      )
     }. Energy per inference: ${ENERGY_TEXT}.`;
 }
 

@@ -301,6 +301,7 @@ async function measurePairs(
       model: bytes,
       calibrationImages: settings.calibrationImages,
       compensate: settings.compensate,
+      tuneWeights: settings.tuneWeights === true,
       multiplier,
     });
     if (multiplier === EXACT_NAME && r.accuracy !== meta.test.exact8) {

@@ -98,6 +98,7 @@ const FINAL_PROTOCOL: [string, (c: EvolveConfig) => unknown][] = [
   ["final.refineTolerance", (c) => c.final.refineTolerance],
   ["candidate.calibrationImages", (c) => c.candidate.calibrationImages],
   ["candidate.compensate", (c) => c.candidate.compensate],
+  ["candidate.tuneWeights", (c) => c.candidate.tuneWeights === true],
 ];
 
 /**

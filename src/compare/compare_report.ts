@@ -77,6 +77,7 @@ export function protocolDifferences(run: RunInput, baselines: BaselineInput): st
   differ("held-out images", f.validationImages ?? 0, s.heldOutImages);
   differ("calibration images", run.config.candidate.calibrationImages, s.calibrationImages);
   differ("bias correction", run.config.candidate.compensate, s.compensate);
+  differ("weight tuning", run.config.candidate.tuneWeights === true, s.tuneWeights === true);
   const images = new Set(
     [...run.finals.map((r) => r.test.images), ...baselines.results.map((r) => r.test.images)],
   );
@@ -122,8 +123,8 @@ function measuredText(
     ),
     bothSides(
       "Bias correction",
-      compensationText(run.config.candidate.compensate),
-      compensationText(baselines.settings.compensate),
+      compensationText(run.config.candidate.compensate, run.config.candidate.tuneWeights),
+      compensationText(baselines.settings.compensate, baselines.settings.tuneWeights),
     ),
     `- Energy: ${ENERGY_TEXT}.`,
   ];

@@ -17,6 +17,8 @@ export interface MeasureSetup {
   calibration: Dataset;
   calibrationImages: number;
   compensate: boolean;
+  /** With `compensate`, weight bytes tuned to each multiplier too. */
+  tuneWeights: boolean;
 }
 
 /** One trained network, quantised once, measured with any multiplier. */
@@ -32,6 +34,7 @@ export class NetworkMeasurer {
       images: setup.calibration.images,
       count: Math.min(setup.calibrationImages, setup.calibration.labels.length),
       compensate: setup.compensate,
+      tuneWeights: setup.tuneWeights,
     });
     return new NetworkMeasurer(quantized, [...graphCost(model.graph).multsByNode.keys()]);
   }

@@ -22,6 +22,7 @@ export interface PairTask {
   model: Uint8Array;
   calibrationImages: number;
   compensate: boolean;
+  tuneWeights: boolean;
   multiplier: string;
 }
 
@@ -35,7 +36,9 @@ let cached: { key: string; measurer: NetworkMeasurer } | undefined;
 serveTasks<PairTask, PairResult, MeasureInit>(async (task, init) => {
   const t0 = performance.now();
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", task.model as BufferSource));
-  const key = `${[...digest].join(".")}/${task.calibrationImages}/${task.compensate}`;
+  const key = `${
+    [...digest].join(".")
+  }/${task.calibrationImages}/${task.compensate}/${task.tuneWeights}`;
   if (cached?.key !== key) {
     cached = undefined; // let the previous network's engine go first
     cached = {
@@ -45,6 +48,7 @@ serveTasks<PairTask, PairResult, MeasureInit>(async (task, init) => {
         calibration: init.calibration,
         calibrationImages: task.calibrationImages,
         compensate: task.compensate,
+        tuneWeights: task.tuneWeights,
       }),
     };
   }

@@ -15,6 +15,7 @@ export interface MeasuredHow {
   };
   calibration?: { method: string; percentile?: number; images: number };
   compensate?: boolean;
+  tuneWeights?: boolean;
 }
 
 /** The parts of a model file's metadata that say how it was trained and measured. */
@@ -23,6 +24,7 @@ export function measuredHowOf(meta: Record<string, unknown>): MeasuredHow {
     recipe: meta.recipe as MeasuredHow["recipe"],
     calibration: meta.calibration as MeasuredHow["calibration"],
     compensate: meta.errorCompensation as boolean | undefined,
+    tuneWeights: meta.weightTuning === true,
   };
 }
 
@@ -46,11 +48,14 @@ export function calibrationText(c: MeasuredHow["calibration"]): string {
   return `activation ranges (${how}) calibrated on the first ${c.images} training images`;
 }
 
-export function compensationText(on: boolean | undefined): string {
-  return on
-    ? "each approximate multiplier's mean error on the calibration images folded into the " +
-      "layer biases"
-    : "none";
+export function compensationText(on: boolean | undefined, tuned?: boolean): string {
+  if (!on) return "none";
+  return (tuned
+    ? "each layer's weight bytes tuned to its multiplier (least error variance over the " +
+      "activations of the calibration images), then "
+    : "") +
+    "each approximate multiplier's mean error on the calibration images folded into the " +
+    "layer biases";
 }
 
 export const ENERGY_TEXT = "multiplications of the conv and dense layers per inference x the " +

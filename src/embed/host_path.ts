@@ -19,6 +19,8 @@ export interface HostPathOptions {
   weights?: WeightGranularity;
   assignment: MultiplierAssignment;
   compensate: boolean;
+  /** With `compensate`, weight bytes tuned to each multiplier first. */
+  tuneWeights?: boolean;
   /** Fresh engine instances (calibration, statistics, inference). */
   engine: () => Promise<Engine>;
   batch?: number;
@@ -46,7 +48,7 @@ export async function hostLogits(
       opts.calibrationCount,
       await opts.engine(),
     );
-    plan = compensatePlan(plan, opts.assignment, stats);
+    plan = compensatePlan(plan, opts.assignment, stats, { tuneWeights: opts.tuneWeights });
   }
   const batch = opts.batch ?? 100;
   const net = new QuantizedNetwork(await opts.engine(), plan, opts.assignment, { batch });

@@ -88,7 +88,10 @@ export function paretoMarkdown(
     `multiplier's energy (docs/multipliers.md). Approximate 8-bit: every product of conv and dense layers through ` +
     `the multiplier's table${
       config.candidate.compensate
-        ? ", its mean error folded into the layer biases (bias correction)"
+        ? (config.candidate.tuneWeights
+          ? ", each layer's weight bytes tuned to it (least error variance), then its mean " +
+            "error folded into the layer biases (bias correction)"
+          : ", its mean error folded into the layer biases (bias correction)")
         : ", no error compensation"
     }.`,
     "",

@@ -107,7 +107,14 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       refined,
     };
   }
-  model.meta = { ...model.meta, test: measured };
+  // How approximate layers were corrected: a re-choice may run under other settings than the
+  // retraining did (baselines --rechoose after a change of measurement).
+  model.meta = {
+    ...model.meta,
+    test: measured,
+    errorCompensation: t.compensate,
+    weightTuning: t.tuneWeights,
+  };
   // Self-contained (docs/model-format.md): the multipliers' tables and the calibrated 8-bit
   // quantisation travel with the weights, so the embedding API runs it anywhere, same bits.
   const portable = await makeSelfContained(model, {

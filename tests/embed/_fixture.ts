@@ -34,7 +34,7 @@ export async function hostLogits(
   model: SavedModel,
   calibrationImages: Uint8Array,
   images: Uint8Array,
-  opts: { multipliers: string; compensate: boolean; batch?: number },
+  opts: { multipliers: string; compensate: boolean; tuneWeights?: boolean; batch?: number },
 ): Promise<Float32Array> {
   const spec = parseAssignment(opts.multipliers, EXACT_NAME);
   const names = new Set([spec.defaultName, ...Object.values(spec.byNode)]);
@@ -46,6 +46,7 @@ export async function hostLogits(
     calibration: CALIBRATION,
     assignment: { ...spec, tables, decompositions: {} },
     compensate: opts.compensate,
+    tuneWeights: opts.tuneWeights,
     engine: loadEngine,
     batch: opts.batch ?? 5,
   });

@@ -192,3 +192,31 @@ Deno.test("the embedding library's exact multiplier is the library's", () => {
   assert.equal(EXACT_MULTIPLIER, EXACT_NAME);
   assert.equal(fromClassifier, EXACT_NAME);
 });
+
+Deno.test("weights tuned to the multipliers travel in the file and classify as the host, bit for bit", async () => {
+  const tuned = await makeSelfContained(setup.model, {
+    calibrationImages: setup.calibrationImages,
+    calibrationCount: CALIBRATION_COUNT,
+    calibration: CALIBRATION,
+    multipliers: setup.multipliers,
+    compensate: true,
+    tuneWeights: true,
+  });
+  assert.ok(tuned.inference?.weightMaps, "the file stores weight maps");
+  assert.equal(exported.inference?.weightMaps, undefined, "untuned files store none");
+  const model = loadModel(encodeModel(tuned), "tuned.apxnet");
+  const classifier = await createClassifier({ model, wasm, mode: "approx8", batch: 4 });
+  const got = classifier.classify(setup.images);
+  classifier.close();
+  const want = await hostLogits(setup.model, setup.calibrationImages, setup.images, {
+    multipliers: setup.multipliers,
+    compensate: true,
+    tuneWeights: true,
+  });
+  assert.ok(sameBits(got.logits, want), "tuned logits differ from the host's");
+  const untuned = await hostLogits(setup.model, setup.calibrationImages, setup.images, {
+    multipliers: setup.multipliers,
+    compensate: true,
+  });
+  assert.ok(!sameBits(want, untuned), "tuning changed nothing: the check above proves little");
+});
