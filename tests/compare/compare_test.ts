@@ -29,6 +29,7 @@ function settings(over: Partial<BaselineSettings> = {}): BaselineSettings {
     heldOutImages: 5000,
     calibrationImages: 256,
     compensate: true,
+    tuneWeights: true,
     refineTolerance: 0.01,
     overrides: {},
     ...over,

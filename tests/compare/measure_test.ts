@@ -15,8 +15,12 @@ Deno.test("baseline measurement reproduces trainAndMeasure's exact and approxima
   const graph = lenet5();
   const train = synthetic(256, 1), test = synthetic(300, 2);
   const layers = [...graphCost(graph).multsByNode.keys()];
-  const cases = [["mul8u_trunc8", true], ["mul8u_ot_a3b3", false]] as const;
-  for (const [multiplier, compensate] of cases) {
+  const cases = [
+    ["mul8u_trunc8", true, false],
+    ["mul8u_bam_h3v9", true, true],
+    ["mul8u_ot_a3b3", false, false],
+  ] as const;
+  for (const [multiplier, compensate, tuneWeights] of cases) {
     const r = await trainAndMeasure({
       module,
       graph,
@@ -29,9 +33,10 @@ Deno.test("baseline measurement reproduces trainAndMeasure's exact and approxima
       evalData: test,
       calibrationImages: 48,
       compensate,
+      tuneWeights,
     });
-    const setup = { module, calibration: train, calibrationImages: 48, compensate };
-    const what = `${multiplier}, compensate ${compensate}`;
+    const setup = { module, calibration: train, calibrationImages: 48, compensate, tuneWeights };
+    const what = `${multiplier}, compensate ${compensate}, tune ${tuneWeights}`;
     const here = await NetworkMeasurer.create(r.model, setup);
     assert.equal(await here.accuracy("mul8u_exact", test), r.measured.exact8, `exact, ${what}`);
     assert.equal(await here.accuracy(multiplier, test), r.measured.approx8, `approx, ${what}`);

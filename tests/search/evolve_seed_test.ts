@@ -16,6 +16,9 @@ import { graphCost } from "../../src/graph/count.ts";
 import { randomGenome } from "../../src/search/cgp/random_genome.ts";
 import { decodeGenome } from "../../src/search/cgp/decode.ts";
 import { genomeCost } from "../../src/search/cgp/cost.ts";
+import { shrinkToFit, singleShrinks } from "../../src/search/evolve_shrink.ts";
+import { activeNodes } from "../../src/search/cgp/active.ts";
+import type { Genome } from "../../src/search/cgp/genome.ts";
 import { Rng } from "../../src/util/rng.ts";
 
 const library: LibraryEntry[] = [
@@ -65,7 +68,7 @@ Deno.test("a warm start reads another run's parents, and starts from them", asyn
   for (const d of [first, second]) await Deno.remove(d.path, { recursive: true });
 });
 
-Deno.test("a warm-start parent over the new budget becomes a feasible mutant; missing places are random", async () => {
+Deno.test("a warm-start parent over the new budget is shrunk to fit, else replaced by a mutant; missing places are random", async () => {
   const rng = new Rng(5);
   const space = searchSpace(base);
   // The largest of a few random genomes, and a budget just under it.
@@ -84,22 +87,35 @@ Deno.test("a warm-start parent over the new budget becomes a feasible mutant; mi
   assert.notDeepEqual(gen0[0].genome, big);
   assert.equal(gen0[0].violation, 0);
   assert.ok(gen0[0].params <= budget);
-  // A mutant: most genes are the parent's.
-  const same = gen0[0].genome.filter((g, i) => g === big[i]).length;
-  assert.ok(same > big.length / 2, `${same} of ${big.length} genes kept`);
-
-  // The repair keeps the largest feasible mutant among those it tries.
+  // Shrunk: the same graph, one block made smaller, the largest such network that fits.
   const lib = library;
-  const repaired = repairSeed(space, config, lib, Int32Array.from(big), new Rng(11));
+  const measure = (g: Int32Array) => describeGenome(space, config, lib, g);
+  const shrunk = shrinkToFit(space, measure, Int32Array.from(big));
+  assert.ok(shrunk, "a block of the largest genome can shrink");
+  assert.deepEqual(gen0[0].genome, [...shrunk]);
+  assert.deepEqual(activeNodes(space, shrunk), activeNodes(space, Int32Array.from(big)));
+  const changed = gen0[0].genome.filter((g, i) => g !== big[i]).length;
+  assert.equal(changed, 1, "one function gene changed");
+
+  // Under a budget no shrinking can meet, the largest feasible mutant among those tried.
+  let smallest: Genome = Int32Array.from(big);
+  for (let s = singleShrinks(space, smallest); s.length; s = singleShrinks(space, smallest)) {
+    smallest = s[0];
+  }
+  const tight: EvolveConfig = {
+    ...config,
+    constraints: { maxParams: paramsOf(base, [...smallest]) - 1 },
+  };
+  const repaired = repairSeed(space, tight, lib, Int32Array.from(big), new Rng(11));
   const replay = new Rng(11);
   let largest = -1;
   for (let t = 0; t < REPAIR_TRIES; t++) {
-    const child = mutate(space, Int32Array.from(big), replay, { rate: config.mutationRate }).genome;
-    const d = describeGenome(space, config, lib, child);
+    const child = mutate(space, Int32Array.from(big), replay, { rate: tight.mutationRate }).genome;
+    const d = describeGenome(space, tight, lib, child);
     if (d.violation === 0) largest = Math.max(largest, d.params);
   }
   assert.ok(largest > 0, "some mutant fits");
-  assert.equal(describeGenome(space, config, lib, repaired).params, largest);
+  assert.equal(describeGenome(space, tight, lib, repaired).params, largest);
   await Deno.remove(dir.path, { recursive: true });
 });
 
