@@ -1,0 +1,56 @@
+/**
+ * Test accuracy of a trained model in 8 bits with each given multiplier in every layer, with
+ * bias correction alone and with weight tuning plus bias correction (src/quant/README.md):
+ *
+ *   CIFAR10_DIR=... COUNT=2000 deno run --allow-read --allow-env scripts/weight_tuning_table.ts \
+ *     runs/baselines/models/resnet8.apxnet mul8u_exact mul8u_bam_h2v6 ...
+ *
+ * Calibration as the search measures: 99.999th-percentile ranges and activation statistics from
+ * the first 256 training images. COUNT: test images (default all 10,000).
+ */
+import { loadCifar10 } from "../src/data/cifar10.ts";
+import { loadModel } from "../src/train/model_file.ts";
+import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
+import { quantizeWithCalibration } from "../src/quant/quantize.ts";
+import { CALIBRATION, quantizedAccuracyHere } from "../src/search/evolve_measure.ts";
+import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
+import { multiplierTable } from "../src/multipliers/library.ts";
+import { graphCost } from "../src/graph/count.ts";
+
+const [modelPath, ...names] = Deno.args;
+const dir = Deno.env.get("CIFAR10_DIR");
+if (!dir || !modelPath || names.length === 0) {
+  console.error(
+    "usage: CIFAR10_DIR=DIR deno run ... scripts/weight_tuning_table.ts MODEL MULTIPLIER...",
+  );
+  Deno.exit(2);
+}
+const train = await loadCifar10(dir, { split: "train" });
+const test = await loadCifar10(dir, { split: "test" });
+const module = await compileEngine();
+const engine = await instantiateEngine(module);
+const model = await loadModel(modelPath);
+const plan = await quantizeWithCalibration(model, train.images, 256, CALIBRATION, {}, engine);
+const stats = await activationStats(plan, train.images, 256, engine);
+const layers = [...graphCost(model.graph).multsByNode.keys()];
+const exact = await multiplierTable("mul8u_exact");
+const count = Number(Deno.env.get("COUNT") ?? 10000);
+console.log(
+  `multiplier\tbias correction %\tweight tuning + bias correction % (${count} test images)`,
+);
+for (const name of names) {
+  const t = await multiplierTable(name);
+  const assignment = {
+    defaultName: "mul8u_exact",
+    byNode: Object.fromEntries(layers.map((l) => [l, name])),
+    tables: { mul8u_exact: exact, [name]: t },
+    decompositions: {},
+  };
+  const row = [name.replace(/^mul8u_/, "")];
+  for (const tune of [false, true]) {
+    const p = compensatePlan(plan, assignment, stats, { tuneWeights: tune });
+    const acc = await quantizedAccuracyHere(module, p, assignment, test, count);
+    row.push((acc * 100).toFixed(2));
+  }
+  console.log(row.join("\t"));
+}
