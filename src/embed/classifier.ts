@@ -80,6 +80,9 @@ export interface Classifier {
   readonly energyPerInferenceNj: number | null;
   /** Whether approx8 subtracts the multipliers' mean errors from the biases. */
   readonly compensated: boolean;
+  /** Whether approx8 runs the weight bytes the file stores tuned to its multipliers (with
+   * compensation only; src/quant/weight_tuning.ts). */
+  readonly weightsTuned: boolean;
   /** How each conv/dense layer runs (8-bit: kernel path). */
   readonly layers: readonly LayerRun[];
   /** Classifies `count` images (default: all) of `images`, CIFAR-10 layout (3072 bytes each:
@@ -171,6 +174,7 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
     multipliers,
     energyPerInferenceNj: energy,
     compensated: compensate,
+    weightsTuned: compensate && spec.weightMaps !== undefined,
     layers,
     classify(images: Uint8Array, count?: number): Classification {
       if (!net) throw new Error(`The classifier of '${name}' is closed`);
@@ -207,6 +211,7 @@ function floatClassifier(
     multipliers: {},
     energyPerInferenceNj: null,
     compensated: false,
+    weightsTuned: false,
     layers: [],
     classify(images: Uint8Array, count?: number): Classification {
       if (!net) throw new Error(`The classifier of '${name}' is closed`);

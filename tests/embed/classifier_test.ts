@@ -54,6 +54,7 @@ Deno.test("approx8 follows the stored choice and compensation; layers and energy
   const model = loadModel(bytes, "tiny.apxnet");
   const classifier = await createClassifier({ model, wasm, mode: "approx8" });
   assert.equal(classifier.compensated, true);
+  assert.equal(classifier.weightsTuned, false, "this file stores no tuned weights");
   const [l0, l1, l2] = setup.layers;
   assert.equal(classifier.multipliers[l0], "mul8u_trunc6");
   assert.equal(classifier.multipliers[l1], "mul8u_ot_a2b2");
@@ -206,6 +207,7 @@ Deno.test("weights tuned to the multipliers travel in the file and classify as t
   assert.equal(exported.inference?.weightMaps, undefined, "untuned files store none");
   const model = loadModel(encodeModel(tuned), "tuned.apxnet");
   const classifier = await createClassifier({ model, wasm, mode: "approx8", batch: 4 });
+  assert.equal(classifier.weightsTuned, true);
   const got = classifier.classify(setup.images);
   classifier.close();
   const want = await hostLogits(setup.model, setup.calibrationImages, setup.images, {

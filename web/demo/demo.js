@@ -59,7 +59,10 @@ function multipliersText(c) {
   const text = names.length === 1
     ? `${names[0]} in every layer`
     : Object.entries(c.multipliers).map(([n, m]) => `${n}: ${m}`).join(", ");
-  return c.compensated ? `${text} (mean error compensated in the biases)` : text;
+  if (!c.compensated) return text;
+  return c.weightsTuned
+    ? `${text} (weights tuned to the multiplier, mean error compensated in the biases)`
+    : `${text} (mean error compensated in the biases)`;
 }
 
 async function selectModel(id) {
