@@ -60,6 +60,10 @@ const FLAGS = {
   },
   seed: { type: "string", help: "random seed (default: the preset's, 1)" },
   workers: { type: "string", help: "worker threads (default: one per core)" },
+  "no-tune-weights": {
+    type: "boolean",
+    help: "approximate 8-bit with bias correction only (as baselines made before weight tuning)",
+  },
   rechoose: {
     type: "boolean",
     help: "re-choose the multipliers of networks already trained (on their saved weights)",
@@ -93,6 +97,7 @@ await runMain(async () => {
     trainImages: f["train-images"] === undefined
       ? undefined
       : intFlag("train-images", f["train-images"]),
+    noTuneWeights: f["no-tune-weights"] === true,
   });
   const workers = f.workers === undefined
     ? navigator.hardwareConcurrency || 1

@@ -59,6 +59,7 @@ function configFromFlags(f: Flags): EvolveConfig {
   if (f["final-networks"] !== undefined) {
     c.final.networks = intFlag("final-networks", f["final-networks"], 0);
   }
+  if (f["no-tune-weights"]) c.candidate.tuneWeights = false;
   if (f.multipliers !== undefined) {
     c.multipliers = String(f.multipliers).split(",").map((s) => s.trim()).filter(Boolean);
   }

@@ -49,11 +49,12 @@ const FIXED = [
  */
 export function baselineConfig(
   preset: string,
-  flags: { seed?: number; epochs?: number; trainImages?: number } = {},
+  flags: { seed?: number; epochs?: number; trainImages?: number; noTuneWeights?: boolean } = {},
 ): { config: EvolveConfig; overrides: BaselineSettings["overrides"] } {
   const config = presetConfig(preset);
   const overrides: BaselineSettings["overrides"] = {};
   if (flags.seed !== undefined) config.seed = flags.seed;
+  if (flags.noTuneWeights) config.candidate.tuneWeights = false;
   if (flags.epochs !== undefined && flags.epochs !== config.final.epochs) {
     overrides.epochs = [config.final.epochs, flags.epochs];
     config.final.epochs = flags.epochs;

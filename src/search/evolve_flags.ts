@@ -39,6 +39,11 @@ export const EVOLVE_FLAGS = {
     type: "string",
     help: "networks retrained at the end (default: a preset's)",
   },
+  "no-tune-weights": {
+    type: "boolean",
+    help: "approximate 8-bit with bias correction only, weights not tuned to the multiplier " +
+      "(as runs made before weight tuning)",
+  },
   "init-from": {
     type: "string",
     help: "start from the last population of this earlier run (same search space)",
@@ -71,6 +76,7 @@ export const LOCKED_ON_RESUME = [
   "candidate-epochs",
   "candidate-images",
   "final-networks",
+  "no-tune-weights",
   "init-from",
   "run",
 ] as const;

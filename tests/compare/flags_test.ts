@@ -76,3 +76,11 @@ Deno.test("the budget follows the preset's final retraining; overrides are recor
   );
   assert.throws(() => baselineConfig("nope"), /Unknown preset 'nope'/);
 });
+
+Deno.test("baselines: weights tuned by default, as the search; --no-tune-weights measures without", () => {
+  assert.equal(baselineConfig("default").config.candidate.tuneWeights, true);
+  assert.equal(
+    baselineConfig("default", { noTuneWeights: true }).config.candidate.tuneWeights,
+    false,
+  );
+});

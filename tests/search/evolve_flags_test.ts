@@ -45,3 +45,11 @@ Deno.test("--rechoose needs --resume; a new run takes any setting", () => {
   );
   checkResumeFlags(parse(["--preset", "smoke", "--seed", "3"]));
 });
+
+Deno.test("--no-tune-weights: a new run's setting, refused on --resume", () => {
+  checkResumeFlags(parse(["--no-tune-weights"]));
+  assert.throws(
+    () => checkResumeFlags(parse(["--resume", "runs/x", "--no-tune-weights"])),
+    /--no-tune-weights cannot change on --resume/,
+  );
+});
