@@ -36,7 +36,8 @@ const layers = [...graphCost(model.graph).multsByNode.keys()];
 const exact = await multiplierTable("mul8u_exact");
 const count = Number(Deno.env.get("COUNT") ?? 10000);
 console.log(
-  `multiplier\tbias correction %\tweight tuning + bias correction % (${count} test images)`,
+  `multiplier\tbias correction %\tweight tuning + bias correction % (${count} test images)` +
+    `\tms to correct the plan: bias only, with tuning`,
 );
 for (const name of names) {
   const t = await multiplierTable(name);
@@ -46,11 +47,14 @@ for (const name of names) {
     tables: { mul8u_exact: exact, [name]: t },
     decompositions: {},
   };
-  const row = [name.replace(/^mul8u_/, "")];
+  const row = [name.replace(/^mul8u_/, "")], ms: string[] = [];
   for (const tune of [false, true]) {
+    const t0 = performance.now();
     const p = compensatePlan(plan, assignment, stats, { tuneWeights: tune });
+    ms.push((performance.now() - t0).toFixed(0));
     const acc = await quantizedAccuracyHere(module, p, assignment, test, count);
     row.push((acc * 100).toFixed(2));
   }
+  row.push(...ms);
   console.log(row.join("\t"));
 }
