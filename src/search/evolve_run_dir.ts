@@ -9,6 +9,7 @@
  *   pareto.csv, pareto.md, charts/*.png, log.txt
  * Everything needed to resume is in the first four; nothing finished is lost by a kill.
  */
+import { readJsonFile } from "../util/json_file.ts";
 import { join } from "node:path";
 import type { EvolveConfig } from "./evolve_config.ts";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "./evolve_record.ts";
@@ -50,20 +51,11 @@ export class RunDir {
   }
 
   async readConfig(): Promise<EvolveConfig> {
-    const path = this.file("config.json");
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (e) {
-      throw new Error(
-        `Cannot resume '${this.path}': no readable config.json (${(e as Error).message})`,
-      );
-    }
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new Error(`Cannot resume: '${path}' is not valid JSON (${(e as Error).message})`);
-    }
+    const config = await readJsonFile<EvolveConfig>(this.file("config.json")).catch((e) => {
+      throw new Error(`Cannot resume: ${(e as Error).message}`);
+    });
+    if (config === null) throw new Error(`Cannot resume '${this.path}': it has no config.json`);
+    return config;
   }
 
   async writeConfig(config: EvolveConfig): Promise<void> {
@@ -111,15 +103,10 @@ export class RunDir {
     }
   }
 
-  async readCheckpoint(): Promise<Checkpoint | null> {
-    try {
-      return JSON.parse(await Deno.readTextFile(this.file("checkpoint.json")));
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) return null;
-      throw new Error(
-        `Cannot resume: '${this.file("checkpoint.json")}' is unreadable (${(e as Error).message})`,
-      );
-    }
+  readCheckpoint(): Promise<Checkpoint | null> {
+    return readJsonFile<Checkpoint>(this.file("checkpoint.json")).catch((e) => {
+      throw new Error(`Cannot resume: ${(e as Error).message}`);
+    });
   }
 
   writeCheckpoint(c: Checkpoint): Promise<void> {
