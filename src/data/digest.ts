@@ -1,4 +1,5 @@
 /** Content digests through WebCrypto, in the two spellings the project compares against. */
+import { bytesToBase64 } from "../util/base64.ts";
 
 /**
  * SHA-256 of `bytes` as lowercase hex, the spelling of `sha256sum`.
@@ -41,7 +42,5 @@ export async function integrityOf(bytes: Uint8Array, like: string): Promise<stri
     );
   }
   const digest = new Uint8Array(await crypto.subtle.digest(webName, bytes as BufferSource));
-  let binary = "";
-  for (const b of digest) binary += String.fromCharCode(b);
-  return `${algorithm}-${btoa(binary)}`;
+  return `${algorithm}-${bytesToBase64(digest)}`;
 }

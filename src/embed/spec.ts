@@ -13,12 +13,8 @@
 import type { Engine } from "../engine/wasm.ts";
 import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "../quant/assignment.ts";
 import { calibrateRanges, type Calibration, type Range } from "../quant/calibrate.ts";
-import {
-  activationStats,
-  compensatePlan,
-  remapWeights,
-  storedWeightMaps,
-} from "../quant/compensate.ts";
+import { activationStats, compensateWithMaps, remapWeights } from "../quant/compensate.ts";
+import { base64ToBytes, bytesToBase64 } from "../util/base64.ts";
 import { convSteps, type QPlan } from "../quant/plan.ts";
 import { quantizeModel, rangesNeeded, type WeightGranularity } from "../quant/quantize.ts";
 import { type InferenceSpec, isExactTable, type SavedModel } from "../train/model_file.ts";
@@ -81,18 +77,18 @@ export async function measureSpec(model: SavedModel, opts: SpecOptions): Promise
     const tuneWeights = opts.tuneWeights === true;
     if (tuneWeights) spec.weightMaps = {};
     for (const [name, table] of approximate) {
-      const compensated = compensatePlan(plan, uniformAssignment(name, table), stats, {
-        tuneWeights,
-      });
+      const { plan: compensated, weightMaps } = compensateWithMaps(
+        plan,
+        uniformAssignment(name, table),
+        stats,
+        { tuneWeights },
+      );
       const byNode: Record<string, number[]> = {};
       const maps: Record<string, string> = {};
       const before = convSteps(plan), after = convSteps(compensated);
       before.forEach((s, i) => {
         byNode[s.node] = Array.from(s.bias, (b, co) => b - after[i].bias[co]);
-        if (tuneWeights) {
-          const m = storedWeightMaps(table, stats.get(s.node)!, true);
-          maps[s.node] = bytesToBase64(concatBytes(m));
-        }
+        if (tuneWeights) maps[s.node] = bytesToBase64(concatBytes(weightMaps.get(s.node)!));
       });
       spec.corrections[name] = byNode;
       if (tuneWeights) spec.weightMaps![name] = maps;
@@ -180,18 +176,4 @@ function concatBytes(parts: Uint8Array[]): Uint8Array {
     at += p.length;
   }
   return out;
-}
-
-// btoa/atob exist in Deno, browsers and Node.js 16+; chunks keep the argument lists short.
-function bytesToBase64(bytes: Uint8Array): string {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(text);
-}
-
-function base64ToBytes(text: string): Uint8Array {
-  const raw = atob(text);
-  return Uint8Array.from(raw, (ch) => ch.charCodeAt(0));
 }

@@ -82,6 +82,20 @@ export function compensatePlan(
   stats: ActivationStats,
   options: { tuneWeights?: boolean } = {},
 ): QPlan {
+  return compensateWithMaps(plan, assignment, stats, options).plan;
+}
+
+/**
+ * compensatePlan, and the weight-byte maps it stored each conv/dense layer's weights through
+ * (by node; identity maps where nothing was tuned), for callers that keep them (a model file).
+ */
+export function compensateWithMaps(
+  plan: QPlan,
+  assignment: MultiplierAssignment,
+  stats: ActivationStats,
+  options: { tuneWeights?: boolean } = {},
+): { plan: QPlan; weightMaps: Map<string, Uint8Array[]> } {
+  const weightMaps = new Map<string, Uint8Array[]>();
   const steps = plan.steps.map((s) => {
     if (s.op !== "conv") return s;
     const table = assignment.tables[multiplierOf(assignment, s.node)];
@@ -89,6 +103,7 @@ export function compensatePlan(
     if (!table || !hist) throw new Error(`compensatePlan: no table or statistics for '${s.node}'`);
     const zIn = plan.tensors[s.input].q.zero;
     const stored = storedWeightMaps(table, hist, options.tuneWeights === true);
+    weightMaps.set(s.node, stored);
     // Mean error against the exact product a * w, per (input channel, weight byte), then per tap.
     const meanErr = hist.map((p, ci) => {
       const m = new Float64Array(256), t = stored[ci];
@@ -122,13 +137,16 @@ export function compensatePlan(
     return { ...s, weights, bias };
   });
   return {
-    ...plan,
-    steps,
-    notes: {
-      ...plan.notes,
-      compensated: true,
-      ...(options.tuneWeights ? { tunedWeights: true } : {}),
+    plan: {
+      ...plan,
+      steps,
+      notes: {
+        ...plan.notes,
+        compensated: true,
+        ...(options.tuneWeights ? { tunedWeights: true } : {}),
+      },
     },
+    weightMaps,
   };
 }
 
