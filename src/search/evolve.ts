@@ -353,21 +353,32 @@ export function repairSeed(
   return best ?? feasibleChild(space, config, library, parent, rng);
 }
 
-/** Random genomes until one meets the constraints (at most 500 tries, then the last one). */
+/** Genomes from `make` until one meets the constraints (at most 1 + `retries`, then the last). */
+function untilFeasible(
+  space: CgpConfig,
+  config: EvolveConfig,
+  library: LibraryEntry[],
+  make: () => Genome,
+  retries: number,
+): Genome {
+  let g = make();
+  for (let t = 0; t < retries && describeGenome(space, config, library, g).violation > 0; t++) {
+    g = make();
+  }
+  return g;
+}
+
+/** Random genomes until one meets the constraints (at most 500 retries, then the last one). */
 function feasibleRandom(
   space: CgpConfig,
   config: EvolveConfig,
   library: LibraryEntry[],
   rng: Rng,
 ): Genome {
-  let g = randomGenome(space, rng);
-  for (let t = 0; t < 500 && describeGenome(space, config, library, g).violation > 0; t++) {
-    g = randomGenome(space, rng);
-  }
-  return g;
+  return untilFeasible(space, config, library, () => randomGenome(space, rng), 500);
 }
 
-/** A mutant of `parent` that meets the constraints (at most 100 tries, then the last one). */
+/** A mutant of `parent` that meets the constraints (at most 100 retries, then the last one). */
 function feasibleChild(
   space: CgpConfig,
   config: EvolveConfig,
@@ -375,11 +386,8 @@ function feasibleChild(
   parent: Genome,
   rng: Rng,
 ): Genome {
-  let child = mutate(space, parent, rng, { rate: config.mutationRate }).genome;
-  for (let t = 0; t < 100 && describeGenome(space, config, library, child).violation > 0; t++) {
-    child = mutate(space, parent, rng, { rate: config.mutationRate }).genome;
-  }
-  return child;
+  const make = () => mutate(space, parent, rng, { rate: config.mutationRate }).genome;
+  return untilFeasible(space, config, library, make, 100);
 }
 
 /** FNV-1a of a string, for per-phenotype seeds. */
