@@ -3,16 +3,21 @@
  * file when it is not JSON.
  */
 export async function readJsonFile<T>(path: string): Promise<T | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
+  const text = await readTextIfExists(path);
+  if (text === null) return null;
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new Error(`'${path}' is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+/** A text file's contents, or null when it does not exist (other errors are thrown). */
+export async function readTextIfExists(path: string): Promise<string | null> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
   }
 }

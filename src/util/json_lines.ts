@@ -3,6 +3,7 @@
  * and a last line cut short by a kill is dropped (and truncated away) on the next read, so
  * a killed run loses nothing it had finished and the next append starts a line of its own.
  */
+import { readTextIfExists } from "./json_file.ts";
 
 /** Appends `value` as one JSON line and waits until it is on disk. */
 export async function appendJsonLine(path: string, value: unknown): Promise<void> {
@@ -21,13 +22,8 @@ export async function appendJsonLine(path: string, value: unknown): Promise<void
  * the file is only read. A complete line that is not JSON is an error naming file and line.
  */
 export async function readJsonLines<T>(path: string, repair: boolean): Promise<T[] | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
-    throw e;
-  }
+  let text = await readTextIfExists(path);
+  if (text === null) return null;
   if (text.length && !text.endsWith("\n")) {
     text = text.slice(0, text.lastIndexOf("\n") + 1);
     if (repair) await Deno.truncate(path, new TextEncoder().encode(text).length);
