@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Graph } from "../graph/graph.ts";
 import type { TrainRecipe } from "./recipe.ts";
 import type { Weights } from "./replica_pool.ts";
-import type { EpochReport } from "./trainer.ts";
+import type { EpochReport } from "./epoch_report.ts";
 import { loadModel, saveModel } from "./model_file.ts";
 
 export interface Checkpoint {

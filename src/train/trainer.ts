@@ -12,19 +12,7 @@ import { Network } from "./network.ts";
 import { cosineLr, oneCycleLr } from "./schedule.ts";
 import { Rng } from "../util/rng.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
-
-export interface EpochReport {
-  epoch: number;
-  lr: number;
-  trainLoss: number;
-  /** Accuracy on the augmented training batches, as seen during the epoch. */
-  trainAccuracy: number;
-  /** On the evaluation set, with running batch-norm statistics (when one is given). */
-  evalLoss?: number;
-  evalAccuracy?: number;
-  seconds: number;
-  imagesPerSecond: number;
-}
+import type { EpochReport } from "./epoch_report.ts";
 
 export interface StepInfo {
   epoch: number;
