@@ -16,8 +16,7 @@
  * CIFAR-10 test images when CIFAR-10 is available, else seeded synthetic ones.
  */
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
-import { CLASS_NAMES } from "../src/data/cifar10_format.ts";
+import { CLASS_NAMES, getCifar10 } from "../src/data/cifar10/mod.ts";
 import { startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { compileEngine } from "../src/engine/wasm.ts";

@@ -126,7 +126,7 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
 if (import.meta.main) {
   const { parseFlags, intFlag, runMain } = await import("../src/cli/args.ts");
   const { loadModel } = await import("../src/train/model_file.ts");
-  const { getCifar10 } = await import("../src/data/cifar10_source.ts");
+  const { getCifar10 } = await import("../src/data/cifar10/mod.ts");
   await runMain(async () => {
     const f = parseFlags(Deno.args, {
       model: { type: "string", help: "trained model file (default: untrained ResNet-8)" },

@@ -18,7 +18,7 @@ import { DEFAULT_MULTIPLIERS, PRESETS } from "../src/search/evolve_config.ts";
 import { carveSearchData } from "../src/search/evolve_data.ts";
 import { SearchPool } from "../src/search/evolve_pool.ts";
 import { listMultipliers } from "../src/multipliers/library.ts";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { loadModel } from "../src/train/model_file.ts";
 import { Progress } from "../src/util/progress.ts";

@@ -14,8 +14,7 @@
  */
 import { basename, join } from "node:path";
 import { intFlag, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
-import { CLASS_NAMES } from "../src/data/cifar10_format.ts";
+import { CLASS_NAMES, getCifar10 } from "../src/data/cifar10/mod.ts";
 import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { decodeModel, encodeModel } from "../src/train/model_file.ts";

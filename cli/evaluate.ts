@@ -11,7 +11,7 @@
  */
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
 import { calibrationFlag } from "../src/cli/calibration_flag.ts";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
 import {

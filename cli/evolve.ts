@@ -25,7 +25,7 @@ import { paretoSet, writeReport } from "../src/search/evolve_report.ts";
 import { carveSearchData } from "../src/search/evolve_data.ts";
 import { SearchPool } from "../src/search/evolve_pool.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { Progress } from "../src/util/progress.ts";
 

@@ -16,7 +16,7 @@
 import { basename } from "node:path";
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
 import { calibrationFlag } from "../src/cli/calibration_flag.ts";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { hostLogits } from "../src/embed/host_path.ts";
 import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";

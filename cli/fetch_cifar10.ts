@@ -12,9 +12,7 @@
  * ```
  */
 import { parseArgs } from "node:util";
-import { loadCifar10 } from "../src/data/cifar10.ts";
-import { resolveCifar10Dir } from "../src/data/cifar10_source.ts";
-import { CLASS_COUNT } from "../src/data/cifar10_format.ts";
+import { CLASS_COUNT, loadCifar10, resolveCifar10Dir } from "../src/data/cifar10/mod.ts";
 import { secondsSince } from "../src/data/progress.ts";
 
 const USAGE = `Usage: fetch_cifar10.ts [--dir DIR] [--check] [--no-download]

@@ -15,7 +15,7 @@ import {
 } from "../src/cli/args.ts";
 import { modelByName, MODELS } from "../src/graph/resnet.ts";
 import { graphCost } from "../src/graph/count.ts";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { STANDARD_RECIPE, type TrainRecipe } from "../src/train/recipe.ts";
 import { train } from "../src/train/trainer.ts";
 import { saveModel } from "../src/train/model_file.ts";

@@ -8,7 +8,7 @@
  * Calibration as the search measures: 99.999th-percentile ranges and activation statistics from
  * the first 256 training images. COUNT: test images (default all 10,000).
  */
-import { loadCifar10 } from "../src/data/cifar10.ts";
+import { loadCifar10 } from "../src/data/cifar10/mod.ts";
 import { loadModel } from "../src/train/model_file.ts";
 import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";

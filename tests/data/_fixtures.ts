@@ -4,7 +4,7 @@
  * from the readers, so that a test compares two independent codings.
  */
 import { join } from "node:path";
-import { crc32 } from "../../src/data/crc32.ts";
+import { crc32 } from "../../src/util/crc32.ts";
 import { Rng } from "../../src/util/rng.ts";
 
 /** One synthetic CIFAR-10 image as a function of (channel, y, x), and its label. */

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { crc32 } from "../../src/data/crc32.ts";
 import { decodePng } from "../../src/data/png.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { concat, encodePng, pngChunk, pngFromScanlines, type RawImage } from "./_fixtures.ts";
@@ -9,12 +8,6 @@ function randomImage(width: number, height: number, channels: RawImage["channels
   const pixels = Uint8Array.from({ length: width * height * channels }, () => rng.int(256));
   return { width, height, channels, pixels };
 }
-
-Deno.test("crc32 gives the standard check value for '123456789' and continues over parts", () => {
-  const text = new TextEncoder().encode("123456789");
-  assert.equal(crc32(text), 0xcbf43926); // the CRC-32/ISO-HDLC check value
-  assert.equal(crc32(text.subarray(4), crc32(text.subarray(0, 4))), crc32(text));
-});
 
 Deno.test("decodes every scanline filter, for 1 to 4 channels", async () => {
   for (const channels of [1, 2, 3, 4] as const) {
@@ -83,13 +76,13 @@ Deno.test("unsupported or damaged PNGs are rejected with what was expected and f
     [
       "truncated",
       good.subarray(0, good.length - 20),
-      "found the end of the file",
+      "expected the IEND chunk at the end of the file, found none (truncated)",
     ],
   ];
   // A flipped bit inside the IDAT data breaks that chunk's CRC.
   const corrupt = good.slice();
   corrupt[45] ^= 1; // IDAT data starts at byte 41
-  cases.push(["bad CRC", corrupt, "chunk 'IDAT' at byte 33 has CRC"]);
+  cases.push(["bad CRC", corrupt, "CRC mismatch for chunk IDAT"]);
 
   for (const [label, bytes, expected] of cases) {
     const error = await decodePng(bytes, `${label}.png`).catch((e) => e);
@@ -102,18 +95,19 @@ Deno.test("unsupported or damaged PNGs are rejected with what was expected and f
   }
 });
 
-Deno.test("an unknown scanline filter names its row", async () => {
+Deno.test("an unknown scanline filter is rejected", async () => {
   // 2x3 greyscale; row 2 carries filter byte 5, which PNG does not define.
   const scanlines = Uint8Array.of(0, 1, 2, 0, 3, 4, 5, 5, 6);
   const png = await pngFromScanlines(2, 3, 0, scanlines);
   await assert.rejects(decodePng(png, "filter5.png"), {
-    message: "Cannot decode PNG 'filter5.png': expected scanline filter 0..4 on row 2, found 5",
+    message: "Cannot decode PNG 'filter5.png': Unsupported filter: 5", // fast-png's words
   });
 });
 
 Deno.test("image data shorter than the header promises is rejected", async () => {
   const png = await pngFromScanlines(2, 3, 0, Uint8Array.of(0, 1, 2, 0, 3, 4));
+  // fast-png runs out of scanlines and says so as a missing filter byte.
   await assert.rejects(decodePng(png, "short.png"), {
-    message: "Cannot decode PNG 'short.png': expected 9 bytes of image data, inflated 6",
+    message: "Cannot decode PNG 'short.png': Unsupported filter: undefined",
   });
 });

@@ -4,7 +4,7 @@ import { buildTar, paxPathRecord } from "./_fixtures.ts";
 
 const text = new TextEncoder();
 
-Deno.test("reads names, types and contents, including sizes that need padding", () => {
+Deno.test("reads names, types and contents, including sizes that need padding", async () => {
   const big = Uint8Array.from({ length: 1500 }, (_, i) => (i * 7) & 0xff);
   const tar = buildTar([
     { name: "package/", typeFlag: "5" },
@@ -13,7 +13,7 @@ Deno.test("reads names, types and contents, including sizes that need padding", 
     { name: "package/data.bin", data: big },
     { name: "package/link", typeFlag: "2" },
   ]);
-  const entries = readTar(tar, "test.tar");
+  const entries = await readTar(tar, "test.tar");
   assert.deepEqual(entries.map((e) => [e.name, e.type, e.data.length]), [
     ["package/", "directory", 0],
     ["package/package.json", "file", 12],
@@ -25,7 +25,7 @@ Deno.test("reads names, types and contents, including sizes that need padding", 
   assert.deepEqual(entries[3].data, big);
 });
 
-Deno.test("long paths come from the ustar prefix, a pax header or a GNU long-name record", () => {
+Deno.test("long paths come from the ustar prefix, a pax header or a GNU long-name record", async () => {
   const deep = "package/" + "d".repeat(120);
   const long = deep + "/file.png";
   const tar = buildTar([
@@ -36,7 +36,7 @@ Deno.test("long paths come from the ustar prefix, a pax header or a GNU long-nam
     { name: "truncated-too", data: Uint8Array.of(3) },
     { name: "package/after.txt", data: Uint8Array.of(4) },
   ]);
-  const entries = readTar(tar, "long.tar");
+  const entries = await readTar(tar, "long.tar");
   assert.deepEqual(entries.map((e) => [e.name, e.data[0]]), [
     [long, 1],
     [long + ".pax", 2],
@@ -45,28 +45,26 @@ Deno.test("long paths come from the ustar prefix, a pax header or a GNU long-nam
   ]);
 });
 
-Deno.test("a damaged header checksum is reported with its offset", () => {
+Deno.test("a damaged header checksum is reported after the entries before it", async () => {
   const tar = buildTar([{ name: "a", data: Uint8Array.of(1) }, { name: "b" }]);
   tar[1024] ^= 0x01; // the second header starts after the first header and its data block
-  assert.throws(() => readTar(tar, "bad.tar"), {
-    message: /^Cannot read bad\.tar: header at byte 1024 has checksum \d+, computed \d+$/,
+  await assert.rejects(readTar(tar, "bad.tar"), {
+    message: /^Cannot read bad\.tar: Invalid tar header\b.* \(after 1 entry\)$/,
   });
 });
 
-Deno.test("a truncated archive names the entry and how much data is missing", () => {
+Deno.test("a truncated archive is reported as cut, in its data or in a header", async () => {
   const tar = buildTar([{ name: "package/big", data: new Uint8Array(2000) }]);
-  assert.throws(() => readTar(tar.subarray(0, 512 + 700), "cut.tgz"), {
-    message: "Cannot read cut.tgz: entry 'package/big' at byte 0 needs 2000 bytes of data, " +
-      "found 700 (truncated)",
+  await assert.rejects(readTar(tar.subarray(0, 512 + 700), "cut.tgz"), {
+    message: "Cannot read cut.tgz: Unexpected end of data (after 0 entries)",
   });
-  assert.throws(() => readTar(tar.subarray(0, 300), "cut.tgz"), {
-    message: "Cannot read cut.tgz: expected a 512-byte header at byte 0, found 300 bytes " +
-      "(truncated)",
+  await assert.rejects(readTar(tar.subarray(0, 300), "cut.tgz"), {
+    message: "Cannot read cut.tgz: Unexpected end of data (after 0 entries)",
   });
 });
 
-Deno.test("an archive without the closing zero blocks still lists its entries", () => {
+Deno.test("an archive without the closing zero blocks still lists its entries", async () => {
   const tar = buildTar([{ name: "only", data: Uint8Array.of(9) }]);
-  const entries = readTar(tar.subarray(0, 1024), "open.tar");
+  const entries = await readTar(tar.subarray(0, 1024), "open.tar");
   assert.deepEqual(entries.map((e) => e.name), ["only"]);
 });

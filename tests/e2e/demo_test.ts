@@ -11,7 +11,7 @@
  */
 import assert from "node:assert/strict";
 import { browserUnavailable, launchChromium, waitForCount } from "./_browser.ts";
-import { CLASS_NAMES } from "../../src/data/cifar10_format.ts";
+import { CLASS_NAMES } from "../../src/data/cifar10/mod.ts";
 import { startDemo } from "../../src/embed/demo_server.ts";
 import { makeSelfContained } from "../../src/embed/export.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";

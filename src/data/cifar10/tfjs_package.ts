@@ -4,7 +4,7 @@
  * before it is put in place.
  */
 import { join } from "node:path";
-import { OFFICIAL_SHA256 } from "./cifar10_checksums.ts";
+import { OFFICIAL_SHA256 } from "./checksums.ts";
 import {
   BATCH_FILES,
   batchFileBytes,
@@ -14,10 +14,10 @@ import {
   IMAGE_SIDE,
   RECORD_BYTES,
   RECORDS_PER_BATCH,
-} from "./cifar10_format.ts";
-import { sha256Hex } from "./digest.ts";
-import { decodePng } from "./png.ts";
-import { formatMiB, type ProgressLog, secondsSince, silentLog } from "./progress.ts";
+} from "./format.ts";
+import { sha256Hex } from "../digest.ts";
+import { decodePng } from "../png.ts";
+import { formatMiB, type ProgressLog, secondsSince, silentLog } from "../progress.ts";
 
 /** The package's label files, in its own spelling ("lables"). */
 export const TFJS_LABEL_FILES: Readonly<Record<Cifar10Split, string>> = {

@@ -4,9 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { loadCifar10 } from "../../src/data/cifar10.ts";
+import { loadCifar10 } from "../../../src/data/cifar10/load.ts";
 
-const SHARED = fileURLToPath(new URL("../../../shared/cifar10", import.meta.url));
+const SHARED = fileURLToPath(new URL("../../../../shared/cifar10", import.meta.url));
 const present = await Deno.stat(SHARED).then((s) => s.isDirectory, () => false);
 if (!present) console.log(`Skipping the real CIFAR-10 tests: '${SHARED}' does not exist`);
 

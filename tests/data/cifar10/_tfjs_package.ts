@@ -10,7 +10,7 @@ import {
   sha256HexOf,
   type SyntheticImage,
   TRAIN_FILES,
-} from "./_fixtures.ts";
+} from "../_fixtures.ts";
 
 export interface FakePackage {
   tgz: Uint8Array;

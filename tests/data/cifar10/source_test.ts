@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cifar10CacheDir, resolveCifar10Dir } from "../../src/data/cifar10_source.ts";
-import { syntheticSet, withEnv, writeSet } from "./_fixtures.ts";
+import { cifar10CacheDir, resolveCifar10Dir } from "../../../src/data/cifar10/source.ts";
+import { syntheticSet, withEnv, writeSet } from "../_fixtures.ts";
 
 const RECORDS = 3;
 

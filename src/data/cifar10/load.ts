@@ -2,8 +2,8 @@
  * Loading CIFAR-10 from a directory holding the official binary batch files, plain or
  * gzip-compressed, into one contiguous buffer of CHW images per split.
  */
-import { locateBatchFile, readBatchFile } from "./cifar10_batch_file.ts";
-import { OFFICIAL_SHA256 } from "./cifar10_checksums.ts";
+import { locateBatchFile, readBatchFile } from "./batch_file.ts";
+import { OFFICIAL_SHA256 } from "./checksums.ts";
 import {
   BATCH_FILES,
   batchFileBytes,
@@ -11,9 +11,9 @@ import {
   IMAGE_BYTES,
   RECORD_BYTES,
   RECORDS_PER_BATCH,
-} from "./cifar10_format.ts";
-import type { Cifar10Split } from "./cifar10_format.ts";
-import { sha256Hex } from "./digest.ts";
+} from "./format.ts";
+import type { Cifar10Split } from "./format.ts";
+import { sha256Hex } from "../digest.ts";
 
 /** One split of CIFAR-10: `n` images of 3x32x32 bytes (R, G, B planes) and their labels. */
 export interface Cifar10Data {

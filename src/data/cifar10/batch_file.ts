@@ -3,7 +3,7 @@
  * (`.bin.gz`), with its size checked before anything else looks at it.
  */
 import { join } from "node:path";
-import { decompress } from "./decompress.ts";
+import { decompress } from "../decompress.ts";
 
 /** Where a batch was found: the path read and whether it is gzip-compressed. */
 export interface BatchFileLocation {

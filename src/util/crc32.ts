@@ -1,4 +1,4 @@
-/** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320), the checksum of PNG chunks. */
+/** CRC-32 (IEEE 802.3, reflected, polynomial 0xEDB88320): the model files' data checksum, as in PNG and gzip. */
 
 const TABLE = (() => {
   const table = new Uint32Array(256);

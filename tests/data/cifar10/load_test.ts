@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadCifar10 } from "../../src/data/cifar10.ts";
+import { loadCifar10 } from "../../../src/data/cifar10/load.ts";
 import {
   encodeBatch,
   gzip,
@@ -8,7 +8,7 @@ import {
   syntheticSet,
   TRAIN_FILES,
   writeSet,
-} from "./_fixtures.ts";
+} from "../_fixtures.ts";
 
 const RECORDS = 3;
 
