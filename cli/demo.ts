@@ -22,7 +22,7 @@ import { readJsonLines } from "../src/util/json_lines.ts";
 import { closeOnInterrupt, listenError } from "../src/cli/serve.ts";
 
 const USAGE = "Usage: deno task demo [RUN_DIR] [--port 8788] [--data CIFAR10_DIR]";
-/** What the label needs of a final.jsonl line (src/search/evolve_record.ts FinalRecord). */
+/** What the label needs of a final.jsonl line (src/search/run/record.ts FinalRecord). */
 interface FinalSummary {
   test?: { approx8: number };
   energyNj?: number;

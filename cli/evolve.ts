@@ -15,15 +15,18 @@ import {
   type EvolveConfig,
   presetConfig,
   resumeConflict,
-} from "../src/search/evolve_config.ts";
-import { RunDir } from "../src/search/evolve_run_dir.ts";
-import { readInitialPopulation } from "../src/search/evolve_seed.ts";
-import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/evolve_flags.ts";
-import { evolve, type LibraryEntry } from "../src/search/evolve.ts";
-import { retrainFront, retrainList } from "../src/search/evolve_final.ts";
-import { paretoSet, writeReport } from "../src/search/evolve_report.ts";
-import { carveSearchData } from "../src/search/evolve_data.ts";
-import { SearchPool } from "../src/search/evolve_pool.ts";
+} from "../src/search/run/config.ts";
+import { RunDir } from "../src/search/run/run_dir.ts";
+import { readInitialPopulation } from "../src/search/run/warm_start.ts";
+import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/run/flags.ts";
+import type { LibraryEntry } from "../src/search/run/library.ts";
+import { evolve } from "../src/search/loop/evolve.ts";
+import { retrainFront } from "../src/search/final/retrain.ts";
+import { retrainList } from "../src/search/final/picks.ts";
+import { paretoSet } from "../src/search/loop/front.ts";
+import { writeReport } from "../src/search/report/write_report.ts";
+import { carveSearchData } from "../src/search/evaluate/data.ts";
+import { SearchPool } from "../src/search/evaluate/pool.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";

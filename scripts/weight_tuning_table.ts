@@ -12,7 +12,7 @@ import { loadCifar10 } from "../src/data/cifar10/mod.ts";
 import { loadModel } from "../src/train/model_file.ts";
 import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
-import { CALIBRATION, quantizedAccuracyHere } from "../src/search/evolve_measure.ts";
+import { CALIBRATION, quantizedAccuracyHere } from "../src/quant/quantized_model.ts";
 import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
 import { multiplierTable } from "../src/multipliers/library.ts";
 import { graphCost } from "../src/graph/count.ts";

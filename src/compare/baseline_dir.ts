@@ -7,7 +7,7 @@
  * A rerun skips every model file and every pair already there.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../search/evolve_run_dir.ts";
+import { writeAtomic } from "../search/run/run_dir.ts";
 import { appendJsonLine, readJsonLines } from "../util/json_lines.ts";
 import { readJsonFile } from "../util/json_file.ts";
 import { type BaselineSettings, settingsConflict } from "./baseline_settings.ts";

@@ -4,7 +4,7 @@
  */
 import { UsageError } from "../cli/args.ts";
 import { closeNames, EXACT_NAME } from "../multipliers/library.ts";
-import type { LibraryEntry } from "../search/evolve.ts";
+import type { LibraryEntry } from "../search/run/library.ts";
 import { BASELINE_MODELS } from "./baseline_models.ts";
 
 function items(flag: string, text: string): string[] {

@@ -3,7 +3,7 @@
  * headed by how every figure was obtained.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../search/evolve_run_dir.ts";
+import { writeAtomic } from "../search/run/run_dir.ts";
 import { BASELINE_MODELS, displayName } from "./baseline_models.ts";
 import type { BaselineResult } from "./baseline_dir.ts";
 import { type BaselineSettings, budgetText } from "./baseline_settings.ts";

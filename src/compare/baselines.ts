@@ -6,8 +6,9 @@
  * quantised model. Resumable: a network whose model file exists is not retrained, a pair in
  * results.jsonl is not measured again, and every finished piece is on disk before the next.
  */
-import type { FinalTask, FinalTrainer } from "../search/evolve_final.ts";
-import { hashString, type LibraryEntry } from "../search/evolve.ts";
+import type { FinalTask, FinalTrainer } from "../search/evaluate/task.ts";
+import type { LibraryEntry } from "../search/run/library.ts";
+import { hashString } from "../util/hash.ts";
 import { deriveSeed } from "../train/recipe.ts";
 import { decodeModel, encodeModel, type SavedModel } from "../train/model_file.ts";
 import { graphCost } from "../graph/count.ts";
@@ -308,7 +309,7 @@ async function measurePairs(
       throw new Error(
         `${network}: exact 8-bit test accuracy measured here (${r.accuracy}) differs from the ` +
           `search's measurement at the end of training (${meta.test.exact8}): ` +
-          `src/compare/measure.ts no longer measures as src/search/evolve_measure.ts does`,
+          `src/compare/measure.ts no longer measures as src/search/evaluate/measure.ts does`,
       );
     }
     await record(multiplier, {

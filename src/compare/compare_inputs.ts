@@ -4,8 +4,8 @@
  * error that names the file and the command that makes it.
  */
 import { basename, join } from "node:path";
-import type { EvolveConfig } from "../search/evolve_config.ts";
-import type { FinalRecord } from "../search/evolve_record.ts";
+import type { EvolveConfig } from "../search/run/config.ts";
+import type { FinalRecord } from "../search/run/record.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import { readJsonLines } from "../util/json_lines.ts";
 import { readJsonFile } from "../util/json_file.ts";

@@ -4,7 +4,7 @@
  * axes.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../search/evolve_run_dir.ts";
+import { writeAtomic } from "../search/run/run_dir.ts";
 import { chartsAvailable, renderScatterPng, type ScatterSeries } from "../charts/render.ts";
 import { budgetText } from "./baseline_settings.ts";
 import type { BaselineInput, RunInput } from "./compare_inputs.ts";

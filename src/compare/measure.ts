@@ -1,7 +1,7 @@
 /**
  * Measuring a trained network on the test set with many multipliers, each as the search
  * measures its retrained networks: the search's own QuantizedModel.calibrate
- * (src/search/evolve_measure.ts), ranges and bias correction from the first
+ * (src/quant/quantized_model.ts), ranges and bias correction from the first
  * `calibrationImages` images of the set the network was trained on. The plan and the activation statistics are
  * built once per network and reused for every multiplier.
  * tests/compare/measure_test.ts checks that the figures equal trainAndMeasure's.
@@ -9,7 +9,7 @@
 import type { SavedModel } from "../train/model_file.ts";
 import type { Dataset } from "../train/replica.ts";
 import { graphCost } from "../graph/count.ts";
-import { QuantizedModel } from "../search/evolve_measure.ts";
+import { QuantizedModel } from "../quant/quantized_model.ts";
 
 export interface MeasureSetup {
   module: WebAssembly.Module;

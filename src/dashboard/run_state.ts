@@ -4,10 +4,10 @@
  * records and the report files. Only reads; the search may be writing at the same time.
  */
 import { basename, join, resolve } from "node:path";
-import type { EvolveConfig } from "../search/evolve_config.ts";
-import { checkEvolveConfig } from "../search/evolve_config.ts";
-import type { Checkpoint, EvaluationRecord, FinalRecord } from "../search/evolve_record.ts";
-import { archiveFront } from "../search/evolve_front.ts";
+import type { EvolveConfig } from "../search/run/config.ts";
+import { checkEvolveConfig } from "../search/run/config.ts";
+import type { Checkpoint, EvaluationRecord, FinalRecord } from "../search/run/record.ts";
+import { archiveFront } from "../search/loop/front.ts";
 import { JsonLinesTail } from "./json_lines_tail.ts";
 import { listReportFiles } from "./run_files.ts";
 

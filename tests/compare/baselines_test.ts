@@ -3,9 +3,9 @@
 // or more multipliers) does only what is missing.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { carveSearchData, type SearchData } from "../../src/search/evolve_data.ts";
-import { SearchPool } from "../../src/search/evolve_pool.ts";
-import type { FinalResult, FinalTask, FinalTrainer } from "../../src/search/evolve_final.ts";
+import { carveSearchData, type SearchData } from "../../src/search/evaluate/data.ts";
+import { SearchPool } from "../../src/search/evaluate/pool.ts";
+import type { FinalResult, FinalTask, FinalTrainer } from "../../src/search/evaluate/task.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
 import { graphCost } from "../../src/graph/count.ts";

@@ -3,8 +3,8 @@
 // files written, and the errors for missing or incomplete inputs.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { presetConfig } from "../../src/search/evolve_config.ts";
-import type { FinalRecord } from "../../src/search/evolve_record.ts";
+import { presetConfig } from "../../src/search/run/config.ts";
+import type { FinalRecord } from "../../src/search/run/record.ts";
 import type { BaselineResult } from "../../src/compare/baseline_dir.ts";
 import type { BaselineSettings } from "../../src/compare/baseline_settings.ts";
 import { mergeRuns, readBaselines, readRun } from "../../src/compare/compare_inputs.ts";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { UsageError } from "../../src/cli/args.ts";
 import { parseModels, parseMultipliers } from "../../src/compare/baseline_flags.ts";
 import { baselineConfig, budgetText } from "../../src/compare/baseline_settings.ts";
-import { DEFAULT_MULTIPLIERS, presetConfig } from "../../src/search/evolve_config.ts";
+import { DEFAULT_MULTIPLIERS, presetConfig } from "../../src/search/run/config.ts";
 
 const library = [
   { name: "mul8u_exact", energyPj: 0.56 },

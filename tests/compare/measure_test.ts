@@ -1,7 +1,7 @@
 // The baselines' measurement must give the figures the search's would: same calibration,
 // same bias correction, same test accuracy, for the exact and an approximate multiplier.
 import assert from "node:assert/strict";
-import { trainAndMeasure } from "../../src/search/evolve_measure.ts";
+import { trainAndMeasure } from "../../src/search/evaluate/measure.ts";
 import { NetworkMeasurer } from "../../src/compare/measure.ts";
 import { MeasurePool } from "../../src/compare/measure_pool.ts";
 import { lenet5 } from "../../src/graph/lenet.ts";

@@ -4,17 +4,15 @@
  * fraction of a second. Lines can be held back, to be appended later as a live run would.
  */
 import { join } from "node:path";
-import {
-  type CandidateTask,
-  type Evaluator,
-  evolve,
-  hashString,
-  type LibraryEntry,
-} from "../../src/search/evolve.ts";
-import { type EvolveConfig, presetConfig } from "../../src/search/evolve_config.ts";
-import { RunDir, writeAtomic } from "../../src/search/evolve_run_dir.ts";
-import type { Checkpoint, EvaluationRecord, FinalRecord } from "../../src/search/evolve_record.ts";
-import { archiveFront, paretoCsv, paretoMarkdown } from "../../src/search/evolve_report.ts";
+import { evolve } from "../../src/search/loop/evolve.ts";
+import type { CandidateTask, Evaluator } from "../../src/search/evaluate/task.ts";
+import type { LibraryEntry } from "../../src/search/run/library.ts";
+import { hashString } from "../../src/util/hash.ts";
+import { type EvolveConfig, presetConfig } from "../../src/search/run/config.ts";
+import { RunDir, writeAtomic } from "../../src/search/run/run_dir.ts";
+import type { Checkpoint, EvaluationRecord, FinalRecord } from "../../src/search/run/record.ts";
+import { archiveFront } from "../../src/search/loop/front.ts";
+import { paretoCsv, paretoMarkdown } from "../../src/search/report/pareto.ts";
 import { graphCost } from "../../src/graph/count.ts";
 
 export const FIXTURE_LIBRARY: LibraryEntry[] = [

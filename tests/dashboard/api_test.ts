@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createDashboard, type Dashboard } from "../../src/dashboard/handler.ts";
 import { RunState } from "../../src/dashboard/run_state.ts";
 import type { RunSummary } from "../../src/dashboard/run_state.ts";
-import type { EvaluationRecord } from "../../src/search/evolve_record.ts";
+import type { EvaluationRecord } from "../../src/search/run/record.ts";
 import { type FixtureRun, makeFixtureRun } from "./_fixture.ts";
 import { SseReader } from "./_sse.ts";
 

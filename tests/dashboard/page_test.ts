@@ -31,7 +31,7 @@ import {
   paretoChartSvg,
 } from "../../src/dashboard/static/views.js";
 import { RunState } from "../../src/dashboard/run_state.ts";
-import type { EvaluationRecord } from "../../src/search/evolve_record.ts";
+import type { EvaluationRecord } from "../../src/search/run/record.ts";
 import { makeFixtureRun } from "./_fixture.ts";
 
 /** The data-id values of one layer of a chart's markup. */

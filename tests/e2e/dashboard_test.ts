@@ -19,7 +19,7 @@ import {
   fmtInt,
   validationError,
 } from "../../src/dashboard/static/figures.js";
-import type { EvaluationRecord } from "../../src/search/evolve_record.ts";
+import type { EvaluationRecord } from "../../src/search/run/record.ts";
 
 const unavailable = browserUnavailable();
 if (unavailable) console.log(`dashboard end-to-end tests skipped: ${unavailable}`);

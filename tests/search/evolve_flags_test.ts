@@ -1,7 +1,7 @@
 // Which flags go with --resume: a resumed run keeps its stored settings.
 import assert from "node:assert/strict";
 import { parseFlags, UsageError } from "../../src/cli/args.ts";
-import { checkResumeFlags, EVOLVE_FLAGS } from "../../src/search/evolve_flags.ts";
+import { checkResumeFlags, EVOLVE_FLAGS } from "../../src/search/run/flags.ts";
 
 const parse = (argv: string[]) => parseFlags(argv, EVOLVE_FLAGS, "usage");
 

@@ -5,10 +5,10 @@ import {
   pickForRetraining,
   RETRAIN_WITHIN,
   retrainList,
-} from "../../src/search/evolve_final.ts";
-import { RunDir } from "../../src/search/evolve_run_dir.ts";
-import { presetConfig } from "../../src/search/evolve_config.ts";
-import type { EvaluationRecord } from "../../src/search/evolve_record.ts";
+} from "../../src/search/final/picks.ts";
+import { RunDir } from "../../src/search/run/run_dir.ts";
+import { presetConfig } from "../../src/search/run/config.ts";
+import type { EvaluationRecord } from "../../src/search/run/record.ts";
 
 /** A record with validation accuracy `acc`, `params` parameters and `energy` nJ. */
 function rec(id: string, acc: number, params: number, energy: number, over = {}): EvaluationRecord {

@@ -1,13 +1,14 @@
 // The whole search pipeline with real training, quantisation and multipliers, on tiny
 // synthetic data: workers, run directory, final retraining, exported models, report.
 import assert from "node:assert/strict";
-import { presetConfig } from "../../src/search/evolve_config.ts";
-import { RunDir } from "../../src/search/evolve_run_dir.ts";
-import { evolve } from "../../src/search/evolve.ts";
-import { capacityPick, retrainFront } from "../../src/search/evolve_final.ts";
-import { writeReport } from "../../src/search/evolve_report.ts";
-import { carveSearchData } from "../../src/search/evolve_data.ts";
-import { SearchPool } from "../../src/search/evolve_pool.ts";
+import { presetConfig } from "../../src/search/run/config.ts";
+import { RunDir } from "../../src/search/run/run_dir.ts";
+import { evolve } from "../../src/search/loop/evolve.ts";
+import { retrainFront } from "../../src/search/final/retrain.ts";
+import { capacityPick } from "../../src/search/final/picks.ts";
+import { writeReport } from "../../src/search/report/write_report.ts";
+import { carveSearchData } from "../../src/search/evaluate/data.ts";
+import { SearchPool } from "../../src/search/evaluate/pool.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
 import { loadModel } from "../../src/train/model_file.ts";

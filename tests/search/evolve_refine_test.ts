@@ -1,6 +1,6 @@
 // Re-choosing a retrained network's multiplier: cheapest first, the first within tolerance.
 import assert from "node:assert/strict";
-import { refineMultiplier } from "../../src/search/evolve_refine.ts";
+import { refineMultiplier } from "../../src/search/final/rechoose.ts";
 import type { Dataset } from "../../src/train/replica.ts";
 
 const library = [

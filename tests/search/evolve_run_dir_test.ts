@@ -1,7 +1,7 @@
 // A run directory's stored files on resume: a missing config or an unreadable checkpoint is an
 // error naming the file; a checkpoint not written yet is null.
 import assert from "node:assert/strict";
-import { RunDir } from "../../src/search/evolve_run_dir.ts";
+import { RunDir } from "../../src/search/run/run_dir.ts";
 
 Deno.test("resume: no config.json, a checkpoint not yet written, and one that is not JSON", async () => {
   const path = await Deno.makeTempDir({ prefix: "rundir_" });

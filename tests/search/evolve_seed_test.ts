@@ -1,22 +1,18 @@
 import assert from "node:assert/strict";
-import {
-  type CandidateTask,
-  describeGenome,
-  evolve,
-  type LibraryEntry,
-  REPAIR_TRIES,
-  repairSeed,
-  searchSpace,
-} from "../../src/search/evolve.ts";
+import { evolve } from "../../src/search/loop/evolve.ts";
+import { describeGenome, searchSpace } from "../../src/search/loop/space.ts";
+import { REPAIR_TRIES, repairSeed } from "../../src/search/loop/first_generation.ts";
+import type { CandidateTask } from "../../src/search/evaluate/task.ts";
+import type { LibraryEntry } from "../../src/search/run/library.ts";
 import { mutate } from "../../src/search/cgp/mutate.ts";
-import { type EvolveConfig, presetConfig } from "../../src/search/evolve_config.ts";
-import { RunDir } from "../../src/search/evolve_run_dir.ts";
-import { readInitialPopulation, searchSpaceConflict } from "../../src/search/evolve_seed.ts";
+import { type EvolveConfig, presetConfig } from "../../src/search/run/config.ts";
+import { RunDir } from "../../src/search/run/run_dir.ts";
+import { readInitialPopulation, searchSpaceConflict } from "../../src/search/run/warm_start.ts";
 import { graphCost } from "../../src/graph/count.ts";
 import { randomGenome } from "../../src/search/cgp/random_genome.ts";
 import { decodeGenome } from "../../src/search/cgp/decode.ts";
 import { genomeCost } from "../../src/search/cgp/cost.ts";
-import { shrinkToFit, singleShrinks } from "../../src/search/evolve_shrink.ts";
+import { shrinkToFit, singleShrinks } from "../../src/search/loop/shrink.ts";
 import { activeNodes } from "../../src/search/cgp/active.ts";
 import type { Genome } from "../../src/search/cgp/genome.ts";
 import { Rng } from "../../src/util/rng.ts";

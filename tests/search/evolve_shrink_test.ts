@@ -11,7 +11,7 @@ import { decodeGenome } from "../../src/search/cgp/decode.ts";
 import { genomeCost } from "../../src/search/cgp/cost.ts";
 import { randomGenome } from "../../src/search/cgp/random_genome.ts";
 import { functionName } from "../../src/search/cgp/functions.ts";
-import { shrinkToFit, singleShrinks } from "../../src/search/evolve_shrink.ts";
+import { shrinkToFit, singleShrinks } from "../../src/search/loop/shrink.ts";
 import { Rng } from "../../src/util/rng.ts";
 
 const space = cgpConfig({ rows: 2, cols: 8, levelsBack: 4 });

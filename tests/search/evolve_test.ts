@@ -1,15 +1,12 @@
 import assert from "node:assert/strict";
-import {
-  type CandidateTask,
-  type Evaluator,
-  evolve,
-  hashString,
-  type LibraryEntry,
-} from "../../src/search/evolve.ts";
-import { presetConfig } from "../../src/search/evolve_config.ts";
-import { RunDir } from "../../src/search/evolve_run_dir.ts";
+import { evolve } from "../../src/search/loop/evolve.ts";
+import type { CandidateTask, Evaluator } from "../../src/search/evaluate/task.ts";
+import type { LibraryEntry } from "../../src/search/run/library.ts";
+import { hashString } from "../../src/util/hash.ts";
+import { presetConfig } from "../../src/search/run/config.ts";
+import { RunDir } from "../../src/search/run/run_dir.ts";
 import { graphCost } from "../../src/graph/count.ts";
-import type { EvaluationRecord } from "../../src/search/evolve_record.ts";
+import type { EvaluationRecord } from "../../src/search/run/record.ts";
 
 const library: LibraryEntry[] = [
   { name: "exact", energyPj: 0.56 },

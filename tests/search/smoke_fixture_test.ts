@@ -4,13 +4,13 @@
 // behaviour, said in the commit) with:
 //   RECORD_FIXTURE=1 deno task test tests/search/smoke_fixture_test.ts
 import assert from "node:assert/strict";
-import { presetConfig } from "../../src/search/evolve_config.ts";
-import { RunDir } from "../../src/search/evolve_run_dir.ts";
-import { evolve } from "../../src/search/evolve.ts";
-import { retrainFront } from "../../src/search/evolve_final.ts";
-import { writeReport } from "../../src/search/evolve_report.ts";
-import { carveSearchData } from "../../src/search/evolve_data.ts";
-import { SearchPool } from "../../src/search/evolve_pool.ts";
+import { presetConfig } from "../../src/search/run/config.ts";
+import { RunDir } from "../../src/search/run/run_dir.ts";
+import { evolve } from "../../src/search/loop/evolve.ts";
+import { retrainFront } from "../../src/search/final/retrain.ts";
+import { writeReport } from "../../src/search/report/write_report.ts";
+import { carveSearchData } from "../../src/search/evaluate/data.ts";
+import { SearchPool } from "../../src/search/evaluate/pool.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
 import { loadModel } from "../../src/train/model_file.ts";
@@ -82,7 +82,7 @@ async function snapshot() {
 Deno.test("a smoke search gives the evaluations, fronts and model files recorded before", async () => {
   const now = JSON.parse(JSON.stringify(await snapshot()));
   if (Deno.env.get("RECORD_FIXTURE") === "1") {
-    await Deno.mkdir(new URL("./fixtures/", import.meta.url), { recursive: true });
+    await Deno.mkdir(new URL("./fixtures", import.meta.url), { recursive: true });
     await Deno.writeTextFile(FIXTURE, JSON.stringify(now, null, 1) + "\n");
   }
   const recorded = JSON.parse(await Deno.readTextFile(FIXTURE));

@@ -3,9 +3,9 @@
  * Figures as the page prints them, and what each one measures. Pure functions: the page
  * and the Deno tests import this same file.
  *
- * @typedef {import("../../search/evolve_record.ts").EvaluationRecord} EvaluationRecord
- * @typedef {import("../../search/evolve_record.ts").FinalRecord} FinalRecord
- * @typedef {import("../../search/evolve_config.ts").EvolveConfig} EvolveConfig
+ * @typedef {import("../../search/run/record.ts").EvaluationRecord} EvaluationRecord
+ * @typedef {import("../../search/run/record.ts").FinalRecord} FinalRecord
+ * @typedef {import("../../search/run/config.ts").EvolveConfig} EvolveConfig
  * @typedef {import("../run_state.ts").RunSummary} RunSummary
  */
 

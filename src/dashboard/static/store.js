@@ -4,8 +4,8 @@
  * the front's ids) and the final records. Messages from the server are applied here; pure,
  * so the Deno tests check the merging rules.
  *
- * @typedef {import("../../search/evolve_record.ts").EvaluationRecord} EvaluationRecord
- * @typedef {import("../../search/evolve_record.ts").FinalRecord} FinalRecord
+ * @typedef {import("../../search/run/record.ts").EvaluationRecord} EvaluationRecord
+ * @typedef {import("../../search/run/record.ts").FinalRecord} FinalRecord
  * @typedef {import("../run_state.ts").RunSummary} RunSummary
  * @typedef {{
  *   records: EvaluationRecord[],

@@ -7,8 +7,8 @@
  * @typedef {import("./store.js").Store} Store
  * @typedef {import("./svg_chart.js").Point} Point
  * @typedef {import("./svg_chart.js").ChartSpec} ChartSpec
- * @typedef {import("../../search/evolve_record.ts").EvaluationRecord} EvaluationRecord
- * @typedef {import("../../search/evolve_record.ts").FinalRecord} FinalRecord
+ * @typedef {import("../../search/run/record.ts").EvaluationRecord} EvaluationRecord
+ * @typedef {import("../../search/run/record.ts").FinalRecord} FinalRecord
  * @typedef {import("../run_state.ts").RunSummary} RunSummary
  */
 import {

@@ -4,17 +4,8 @@
  * generations) from what an earlier search found, without redoing its work. The genomes are
  * copied into the new run's config.json, so the new run never reads the old one again.
  */
-import type { EvolveConfig } from "./evolve_config.ts";
-import { RunDir } from "./evolve_run_dir.ts";
-
-/** Where the first generation came from, and its genomes (stored in config.json). */
-export interface InitialPopulation {
-  /** The run directory they were read from, as given. */
-  from: string;
-  /** Their ids in that run. */
-  ids: string[];
-  genomes: number[][];
-}
+import type { EvolveConfig, InitialPopulation } from "./config.ts";
+import { RunDir } from "./run_dir.ts";
 
 /**
  * The first difference between two configs' search spaces (grid, function set, multiplier

@@ -5,10 +5,10 @@
  * and the final retraining's training set, disjoint from it. The test set is only used
  * after the search, by the final retraining.
  */
-import { Rng } from "../util/rng.ts";
-import { deriveSeed } from "../train/recipe.ts";
-import type { Dataset } from "../train/replica.ts";
-import type { EvolveConfig } from "./evolve_config.ts";
+import { Rng } from "../../util/rng.ts";
+import { deriveSeed } from "../../train/recipe.ts";
+import type { Dataset } from "../../train/replica.ts";
+import type { EvolveConfig } from "../run/config.ts";
 
 const IMAGE = 3072;
 

@@ -60,7 +60,7 @@ export interface FinalRecord {
   /** Test-set accuracies (10,000 CIFAR-10 test images unless limited). */
   test: { float: number; exact8: number; approx8: number; images: number };
   /**
-   * The same network with its multiplier re-chosen after retraining (src/search/evolve_refine.ts):
+   * The same network with its multiplier re-chosen after retraining (src/search/final/rechoose.ts):
    * the cheapest one within a tolerance of exact 8-bit on held-out validation images, then
    * measured on the test set. Absent when the run does not re-choose.
    */

@@ -7,9 +7,9 @@
  * a cheaper multiplier where the network as a whole stays within the tolerance (layers differ
  * a lot in how much error they absorb).
  */
-import type { Dataset } from "../train/replica.ts";
-import type { LibraryEntry } from "./evolve.ts";
-import type { QuantizedModel } from "./evolve_measure.ts";
+import type { Dataset } from "../../train/replica.ts";
+import type { LibraryEntry } from "../run/library.ts";
+import type { QuantizedModel } from "../../quant/quantized_model.ts";
 
 export interface RefineTrial {
   name: string;

@@ -1,8 +1,8 @@
 /**
  * Pareto sets of a search's records: of the current parents, and of every evaluation.
  */
-import type { EvaluationRecord } from "./evolve_record.ts";
-import { paretoFrontIndices } from "./nsga2/non_dominated_sort.ts";
+import type { EvaluationRecord } from "../run/record.ts";
+import { paretoFrontIndices } from "../nsga2/non_dominated_sort.ts";
 
 /** The feasible, non-dominated records of a population (by validation objectives). */
 export function paretoSet(population: EvaluationRecord[]): EvaluationRecord[] {

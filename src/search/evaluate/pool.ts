@@ -3,18 +3,24 @@
  * final retrainings go to whichever worker is free; a worker that dies fails only its task
  * and is replaced.
  */
-import { WorkerPool } from "../util/worker_pool.ts";
-import type { CandidateResult, CandidateTask, Evaluator } from "./evolve.ts";
-import type { FinalResult, FinalTask, FinalTrainer } from "./evolve_final.ts";
-import type { SearchData } from "./evolve_data.ts";
-import type { SearchJob } from "./evolve_worker.ts";
+import { WorkerPool } from "../../util/worker_pool.ts";
+import type {
+  CandidateResult,
+  CandidateTask,
+  Evaluator,
+  FinalResult,
+  FinalTask,
+  FinalTrainer,
+} from "./task.ts";
+import type { SearchData } from "./data.ts";
+import type { SearchJob } from "./worker.ts";
 
 export class SearchPool implements Evaluator, FinalTrainer {
   #pool: WorkerPool<SearchJob, CandidateResult | FinalResult>;
 
   constructor(module: WebAssembly.Module, data: SearchData, workers: number) {
     this.#pool = new WorkerPool({
-      script: new URL("./evolve_worker.ts", import.meta.url),
+      script: new URL("./worker.ts", import.meta.url),
       size: workers,
       init: { module, data },
     });

@@ -2,8 +2,7 @@
  * What a search run does: its presets and their validation. A run directory keeps the
  * config it started with, so a resumed run goes on with exactly the same settings.
  */
-import type { MultiplierGenes } from "./cgp/config.ts";
-import type { InitialPopulation } from "./evolve_seed.ts";
+import type { MultiplierGenes } from "../cgp/config.ts";
 
 export interface EvolveConfig {
   preset: string;
@@ -64,6 +63,15 @@ export interface EvolveConfig {
   workers: number;
   /** A warm start: genomes of the first generation, taken from another run. */
   initial?: InitialPopulation;
+}
+
+/** Where the first generation came from, and its genomes (stored in config.json). */
+export interface InitialPopulation {
+  /** The run directory they were read from, as given. */
+  from: string;
+  /** Their ids in that run. */
+  ids: string[];
+  genomes: number[][];
 }
 
 /**

@@ -9,11 +9,11 @@
  *   pareto.csv, pareto.md, charts/*.png, log.txt
  * Everything needed to resume is in the first four; nothing finished is lost by a kill.
  */
-import { readJsonFile } from "../util/json_file.ts";
+import { readJsonFile } from "../../util/json_file.ts";
 import { join } from "node:path";
-import type { EvolveConfig } from "./evolve_config.ts";
-import type { Checkpoint, EvaluationRecord, FinalRecord } from "./evolve_record.ts";
-import { appendJsonLine, readJsonLines } from "../util/json_lines.ts";
+import type { EvolveConfig } from "./config.ts";
+import type { Checkpoint, EvaluationRecord, FinalRecord } from "./record.ts";
+import { appendJsonLine, readJsonLines } from "../../util/json_lines.ts";
 
 export class RunDir {
   constructor(readonly path: string) {}

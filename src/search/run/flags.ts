@@ -2,8 +2,8 @@
  * The flags of `deno task evolve` and which of them a resumed run refuses: a run keeps the
  * settings it started with (config.json), except its generation and worker counts.
  */
-import { UsageError } from "../cli/args.ts";
-import { PRESETS } from "./evolve_config.ts";
+import { UsageError } from "../../cli/args.ts";
+import { PRESETS } from "./config.ts";
 
 export const EVOLVE_FLAGS = {
   // No default here: a given --preset must be told apart from none (it cannot change on

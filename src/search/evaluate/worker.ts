@@ -3,15 +3,15 @@
  * network (on the test set) at a time, in its own thread with its own engine.
  */
 /// <reference lib="deno.worker" />
-import { serveTasks } from "../util/worker_task.ts";
-import type { CandidateResult, CandidateTask } from "./evolve.ts";
-import type { FinalResult, FinalTask } from "./evolve_final.ts";
-import type { SearchData } from "./evolve_data.ts";
-import { CALIBRATION, type Measured, QuantizedModel, trainAndMeasure } from "./evolve_measure.ts";
-import { makeSelfContained } from "../embed/export.ts";
-import { decodeModel, encodeModel, type SavedModel } from "../train/model_file.ts";
-import { graphCost } from "../graph/count.ts";
-import { refineMultiplier } from "./evolve_refine.ts";
+import { serveTasks } from "../../util/worker_task.ts";
+import type { CandidateResult, CandidateTask, FinalResult, FinalTask } from "./task.ts";
+import type { SearchData } from "./data.ts";
+import { type Measured, trainAndMeasure } from "./measure.ts";
+import { CALIBRATION, QuantizedModel } from "../../quant/quantized_model.ts";
+import { makeSelfContained } from "../../embed/export.ts";
+import { decodeModel, encodeModel, type SavedModel } from "../../train/model_file.ts";
+import { graphCost } from "../../graph/count.ts";
+import { refineMultiplier } from "../final/rechoose.ts";
 
 export type SearchJob = { kind: "candidate"; task: CandidateTask } | {
   kind: "final";

@@ -5,10 +5,10 @@
  * replaced a layer (a warm start from a network just over budget lost its first convolution
  * that way, and 10 points of accuracy with it); shrinking keeps the architecture a search found.
  */
-import type { CgpConfig } from "./cgp/config.ts";
-import type { Genome } from "./cgp/genome.ts";
-import { genomeLayout } from "./cgp/genome.ts";
-import { activeNodes } from "./cgp/active.ts";
+import type { CgpConfig } from "../cgp/config.ts";
+import type { Genome } from "../cgp/genome.ts";
+import { genomeLayout } from "../cgp/genome.ts";
+import { activeNodes } from "../cgp/active.ts";
 
 /** What the repair needs to know of a genome: how far it is over the constraints, its size. */
 export type Measure = (genome: Genome) => { violation: number; params: number };

@@ -1,0 +1,97 @@
+/**
+ * The end of a search: the networks of the Pareto set are retrained longer on the training
+ * set and measured on the test set (float, exact 8-bit, approximate 8-bit), and exported as
+ * model files. Resumable: networks already in final.jsonl are not retrained; `rechoose` runs
+ * only the multiplier re-choice and the export again on them (final.jsonl's last line for an
+ * id is the one that counts).
+ */
+import { join } from "node:path";
+import type { EvolveConfig } from "../run/config.ts";
+import type { EvaluationRecord, FinalRecord } from "../run/record.ts";
+import { decodeGenome } from "../cgp/decode.ts";
+import { searchSpace } from "../loop/space.ts";
+import type { LibraryEntry } from "../run/library.ts";
+import type { FinalTrainer } from "../evaluate/task.ts";
+import { retrainList } from "./picks.ts";
+import { hashString } from "../../util/hash.ts";
+import { type RunDir, writeAtomic } from "../run/run_dir.ts";
+import { deriveSeed } from "../../train/recipe.ts";
+
+export async function retrainFront(
+  dir: RunDir,
+  config: EvolveConfig,
+  library: LibraryEntry[],
+  /** Every evaluation of the run (finalPicks chooses among them). */
+  evaluations: EvaluationRecord[],
+  trainer: FinalTrainer,
+  onDone?: (rec: FinalRecord) => void,
+  /** Run the multiplier re-choice again on networks already retrained (no retraining). */
+  rechoose = false,
+  /** Ids of evaluated networks to retrain as well as the picks (a user's own choice). */
+  extra: string[] = [],
+): Promise<FinalRecord[]> {
+  const space = searchSpace(config);
+  const done = new Map((await dir.readFinal()).map((r) => [r.id, r]));
+  // A re-choice works on what is retrained already; it never starts a retraining.
+  const picks = retrainList(dir, config, evaluations, extra)
+    .filter((r) => !rechoose || done.has(r.id));
+  const exact = library[0];
+  const jobs = picks.map(async (rec): Promise<FinalRecord> => {
+    const have = done.get(rec.id);
+    if (have && !(rechoose && !have.error)) return have;
+    const graph = decodeGenome(space, Int32Array.from(rec.genome), { name: rec.id }).graph;
+    const model = join("models", `${rec.id}.apxnet`);
+    const base = {
+      id: rec.id,
+      summary: rec.summary,
+      params: rec.params,
+      mults: rec.mults,
+      multipliers: rec.multipliers,
+      energyNj: rec.energyNj,
+      exactEnergyNj: (rec.mults * exact.energyPj) / 1000,
+      epochs: config.final.epochs,
+      trainImages: config.final.trainImages,
+      model,
+    };
+    let out: FinalRecord;
+    try {
+      const r = await trainer.retrain({
+        id: rec.id,
+        graph,
+        multipliers: rec.multipliers,
+        seed: deriveSeed(config.seed, hashString(rec.phenotype), 0xf1),
+        epochs: config.final.epochs,
+        trainImages: config.final.trainImages,
+        calibrationImages: config.candidate.calibrationImages,
+        compensate: config.candidate.compensate,
+        tuneWeights: config.candidate.tuneWeights === true,
+        refine:
+          config.final.refineTolerance !== undefined && (config.final.validationImages ?? 0) > 0
+            ? { tolerance: config.final.refineTolerance, library }
+            : undefined,
+        meta: {
+          search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
+          multipliers: rec.multipliers,
+        },
+        trained: have ? await Deno.readFile(dir.file(have.model)) : undefined,
+      });
+      await writeAtomic(dir.file(model), r.model);
+      // A re-choice keeps the retraining's time: that is what the network cost.
+      out = { ...base, test: r.test, refined: r.refined, seconds: have?.seconds ?? r.seconds };
+    } catch (e) {
+      out = {
+        ...base,
+        test: { float: NaN, exact8: NaN, approx8: NaN, images: 0 },
+        seconds: 0,
+        error: (e as Error).message,
+      };
+    }
+    await dir.appendFinal(out);
+    onDone?.(out);
+    return out;
+  });
+  const results = await Promise.all(jobs);
+  // Networks retrained in an earlier call (asked for then) stay in the run's results.
+  const others = [...done.values()].filter((r) => !results.some((x) => x.id === r.id));
+  return [...results, ...others];
+}

@@ -1,0 +1,59 @@
+/**
+ * A run config's search space, and what a genome is in it: the decoded network, the
+ * multiplier of each conv and dense layer, parameters, multiplications, energy per
+ * inference and how far it is over the run's constraints.
+ */
+import { type CgpConfig, cgpConfig } from "../cgp/config.ts";
+import { functionSet } from "../cgp/functions.ts";
+import type { Genome } from "../cgp/genome.ts";
+import { decodeGenome } from "../cgp/decode.ts";
+import { phenotypeKey } from "../cgp/phenotype.ts";
+import { genomeCost } from "../cgp/cost.ts";
+import type { EvolveConfig } from "../run/config.ts";
+import type { LibraryEntry } from "../run/library.ts";
+
+/** The CGP search space of a run config, with the library size the genes index. */
+export function searchSpace(config: EvolveConfig): CgpConfig {
+  return cgpConfig({
+    rows: config.cgp.rows,
+    cols: config.cgp.cols,
+    levelsBack: config.cgp.levelsBack,
+    functions: functionSet({ filters: config.cgp.filters, kernels: config.cgp.kernels }),
+    multiplierGenes: config.cgp.multiplierGenes,
+    librarySize: Math.max(1, config.multipliers.length),
+  });
+}
+
+/** Decoded network, multipliers by node, costs and constraint violation of a genome. */
+export function describeGenome(
+  space: CgpConfig,
+  config: EvolveConfig,
+  library: LibraryEntry[],
+  genome: Genome,
+) {
+  const decoded = decodeGenome(space, genome, { name: "candidate" });
+  const cost = genomeCost(decoded);
+  const byName = new Map(library.map((m) => [m.name, m]));
+  const exact = library[0];
+  const nameOf = (index: number) => config.multipliers[index] ?? exact.name;
+  const multipliers: Record<string, string> = {};
+  for (const [node, index] of Object.entries(decoded.multipliers)) {
+    multipliers[node] = nameOf(index);
+  }
+  let energyPj = cost.exactMults * exact.energyPj;
+  for (const [index, n] of cost.multsByMultiplier) {
+    energyPj += n * byName.get(nameOf(index))!.energyPj;
+  }
+  const { maxParams, maxMults } = config.constraints;
+  const violation = (maxParams ? Math.max(0, cost.params / maxParams - 1) : 0) +
+    (maxMults ? Math.max(0, cost.mults / maxMults - 1) : 0);
+  return {
+    decoded,
+    phenotype: phenotypeKey(decoded),
+    params: cost.params,
+    mults: cost.mults,
+    multipliers,
+    energyNj: energyPj / 1000,
+    violation,
+  };
+}
