@@ -2,8 +2,11 @@
  * Size and cost of a graph, known before any training: trainable parameters (as PyTorch
  * counts them: weights, biases, batch-norm scale and shift; not running statistics) and
  * multiplications per inference of one image (the figure the energy model multiplies).
+ * Each op says its own (src/ops/<op>/spec.ts).
  */
-import { type Graph, inferShapes } from "./graph.ts";
+import { type Graph, inferShapes, inputShapes } from "./graph.ts";
+import { opSpec } from "../ops/specs.ts";
+import { slotLength } from "../ops/spec.ts";
 
 export interface GraphCost {
   params: number;
@@ -18,23 +21,13 @@ export function graphCost(graph: Graph): GraphCost {
   let params = 0, mults = 0;
   const multsByNode = new Map<string, number>();
   for (const node of graph.nodes) {
-    const out = shapes.get(node.id)!;
-    const x = node.inputs.length ? shapes.get(node.inputs[0])! : undefined;
-    const inC = x ? x.c : 0;
-    if (node.op === "conv") {
-      const weights = node.kernel[0] * node.kernel[1] * inC * node.filters;
-      params += weights + (node.bias ? node.filters : 0);
-      const m = out.h * out.w * weights;
+    const spec = opSpec(node.op)!;
+    const ins = inputShapes(node, shapes);
+    for (const slot of spec.params?.(node, ins) ?? []) params += slotLength(slot);
+    if (spec.mults) {
+      const m = spec.mults(node, ins, shapes.get(node.id)!);
       multsByNode.set(node.id, m);
       mults += m;
-    } else if (node.op === "dense") {
-      // Dense layers flatten their input (NHWC order).
-      const features = x!.h * x!.w * x!.c;
-      params += features * node.units + node.units;
-      multsByNode.set(node.id, features * node.units);
-      mults += features * node.units;
-    } else if (node.op === "batchnorm") {
-      params += 2 * out.c;
     }
   }
   return { params, mults, multsByNode };

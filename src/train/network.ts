@@ -16,9 +16,9 @@ import {
 import { findSlot, type ParamLayout, paramLayout } from "./layout.ts";
 import type { Rng } from "../util/rng.ts";
 
-/** Batch-norm settings, as PyTorch's defaults. */
-export const BN_MOMENTUM = 0.1;
-export const BN_EPS = 1e-5;
+import { BN_EPS, BN_MOMENTUM } from "../ops/batchnorm/spec.ts";
+
+export { BN_EPS, BN_MOMENTUM };
 
 interface NodePlan {
   node: GraphNode;
