@@ -1,46 +1,28 @@
 /**
  * Runs a graph on one engine instance: places parameters, activations and gradients in the
- * engine's memory once, then calls kernels in topological order (forward) and in reverse
+ * engine's memory once, binds every node's kernels (src/ops/<op>/engine.ts, through
+ * src/ops/registry.ts), then runs them in topological order (forward) and in reverse
  * (backward). Only byte offsets and sizes cross into wasm.
  */
 import type { Engine } from "../engine/wasm.ts";
 import type { Kernels } from "../engine/kernels.ts";
-import {
-  type ConvNode,
-  type Graph,
-  type GraphNode,
-  inferShapes,
-  type PoolNode,
-  type TensorShape,
-} from "../graph/graph.ts";
-import { findSlot, type ParamLayout, paramLayout } from "./layout.ts";
+import { type Graph, type GraphNode, inferShapes, type TensorShape } from "../graph/graph.ts";
+import type {
+  EngineBindContext,
+  EngineSettings,
+  EngineStep,
+  EngineTensor,
+  SharedBuffer,
+} from "../ops/engine_binding.ts";
+import { opDef } from "../ops/registry.ts";
+import type { SlotName } from "../ops/spec.ts";
+import { findSlot, type ParamLayout, paramLayout, type Slot } from "./layout.ts";
 import type { Rng } from "../util/rng.ts";
 
-import { BN_EPS, BN_MOMENTUM } from "../ops/batchnorm/spec.ts";
+export { BN_EPS, BN_MOMENTUM } from "../ops/batchnorm/spec.ts";
 
-export { BN_EPS, BN_MOMENTUM };
-
-interface NodePlan {
-  node: GraphNode;
-  shape: TensorShape;
-  /** Per-sample element count of the output. */
-  size: number;
-  /** Activation [batch, h, w, c] and its gradient. */
-  out: number;
-  grad: number;
-  /** Inputs' plans. */
-  ins: NodePlan[];
-  // Parameter pointers (bytes), where the op has them.
-  weight?: number;
-  bias?: number;
-  dweight?: number;
-  dbias?: number;
-  runMean?: number;
-  runVar?: number;
-  /** Batch-norm: saved batch mean and 1/std; max pooling: argmax indices. */
-  saved1?: number;
-  saved2?: number;
-}
+/** Shared scratch buffers by key, sized for the largest request. */
+type ScratchRequests = Map<string, { buffer: SharedBuffer; floats: number }>;
 
 export class Network {
   readonly layout: ParamLayout;
@@ -52,19 +34,15 @@ export class Network {
   /** Input batch [batch, h, w, c] float32 and labels [batch] int32. */
   readonly input: number;
   readonly labels: number;
-  readonly plans: NodePlan[];
-  readonly outputPlan: NodePlan;
+  /** The live nodes' tensors, in topological order. */
+  readonly plans: EngineTensor[];
+  readonly outputPlan: EngineTensor;
+  /** plans[i]'s bound kernels. */
+  #steps: EngineStep[];
   #k: Kernels;
-  #scratch: number;
-  /** Scratch of the Winograd convolutions (0 when no convolution qualifies). */
-  #winogradScratch: number;
-  #tmp: [number, number];
-  /**
-   * Whether 3x3 stride-1 convolutions with enough channels run the Winograd kernels (faster,
-   * float32 rounding a little different); false runs the direct kernels everywhere, for
-   * comparisons.
-   */
-  winograd = true;
+  /** Where an input's gradient goes when another consumer already wrote that input's. */
+  #tmp: [SharedBuffer, SharedBuffer];
+  #settings: EngineSettings = { winograd: true };
   /** Milliseconds spent per op kind, when profiling. */
   profile: Map<string, number> | null = null;
 
@@ -79,60 +57,76 @@ export class Network {
     this.labels = arena.allocI32(batch);
 
     const live = liveNodes(graph);
-    const byId = new Map<string, NodePlan>();
+    const byId = new Map<string, EngineTensor>();
     this.plans = [];
-    let scratchFloats = 1, winogradFloats = 0, maxSize = 1;
+    this.#steps = [];
+    this.#tmp = [{ ptr: 0 }, { ptr: 0 }];
+    const scratch: ScratchRequests = new Map();
+    let maxSize = 1;
     for (const node of graph.nodes) {
       if (!live.has(node.id)) continue;
       const shape = this.shapes.get(node.id)!;
       const size = shape.h * shape.w * shape.c;
       maxSize = Math.max(maxSize, size);
-      const plan: NodePlan = {
+      const plan: EngineTensor = {
         node,
         shape,
         size,
         out: arena.allocF32(batch * size),
-        grad: node.op === "input" ? 0 : arena.allocF32(batch * size),
+        grad: node.inputs.length === 0 ? 0 : arena.allocF32(batch * size),
         ins: node.inputs.map((id) => byId.get(id)!),
       };
-      const p = (name: Parameters<typeof findSlot>[2]) => {
-        const s = findSlot(this.layout.params, node.id, name);
-        return s ? [this.params + 4 * s.offset, this.grads + 4 * s.offset] : [undefined, undefined];
-      };
-      if (node.op === "conv" || node.op === "dense") {
-        [plan.weight, plan.dweight] = p("weight");
-        [plan.bias, plan.dbias] = p("bias");
-        if (node.op === "conv") {
-          scratchFloats = Math.max(
-            scratchFloats,
-            node.kernel[0] * node.kernel[1] * plan.ins[0].shape.c * node.filters,
-          );
-          if (winogradApplies(node, plan.ins[0].shape, shape)) {
-            winogradFloats = Math.max(
-              winogradFloats,
-              this.#k.f32_conv3x3s1_winograd_scratch(plan.ins[0].shape.c, node.filters),
-            );
-          }
-        }
-      } else if (node.op === "batchnorm") {
-        [plan.weight, plan.dweight] = p("gamma");
-        [plan.bias, plan.dbias] = p("beta");
-        plan.runMean = this.state +
-          4 * findSlot(this.layout.state, node.id, "running_mean")!.offset;
-        plan.runVar = this.state + 4 * findSlot(this.layout.state, node.id, "running_var")!.offset;
-        plan.saved1 = arena.allocF32(shape.c);
-        plan.saved2 = arena.allocF32(shape.c);
-      } else if (node.op === "maxpool") {
-        plan.saved1 = arena.allocI32(batch * size);
-      }
+      this.#steps.push(opDef(node.op).engine.bind(this.#bindContext(plan, scratch)));
       byId.set(node.id, plan);
       this.plans.push(plan);
     }
     this.input = this.plans[0].out;
     this.outputPlan = byId.get(graph.output)!;
-    this.#scratch = arena.allocF32(scratchFloats);
-    this.#winogradScratch = winogradFloats > 0 ? arena.allocF32(winogradFloats) : 0;
-    this.#tmp = [arena.allocF32(batch * maxSize), arena.allocF32(batch * maxSize)];
+    for (const { buffer, floats } of scratch.values()) buffer.ptr = arena.allocF32(floats);
+    this.#tmp[0].ptr = arena.allocF32(batch * maxSize);
+    this.#tmp[1].ptr = arena.allocF32(batch * maxSize);
+  }
+
+  /** What node `plan` binds its kernels with; shared scratch is allocated after every node. */
+  #bindContext(plan: EngineTensor, scratch: ScratchRequests): EngineBindContext<GraphNode> {
+    const arena = this.engine.arena, id = plan.node.id;
+    const offset = (slots: Slot[], name: SlotName) => findSlot(slots, id, name)?.offset;
+    return {
+      node: plan.node,
+      self: plan,
+      kernels: this.#k,
+      batch: this.batch,
+      param: (name) => {
+        const at = offset(this.layout.params, name);
+        return at === undefined
+          ? undefined
+          : { value: this.params + 4 * at, grad: this.grads + 4 * at };
+      },
+      state: (name) => this.state + 4 * offset(this.layout.state, name)!,
+      allocF32: (count) => arena.allocF32(count),
+      allocI32: (count) => arena.allocI32(count),
+      scratch: (key, floats) => {
+        const s = scratch.get(key) ?? { buffer: { ptr: 0 }, floats: 0 };
+        s.floats = Math.max(s.floats, floats);
+        scratch.set(key, s);
+        return s.buffer;
+      },
+      spare: this.#tmp,
+      settings: this.#settings,
+    };
+  }
+
+  /**
+   * Whether 3x3 stride-1 convolutions with enough channels run the Winograd kernels (faster,
+   * float32 rounding a little different); false runs the direct kernels everywhere, for
+   * comparisons.
+   */
+  get winograd(): boolean {
+    return this.#settings.winograd;
+  }
+
+  set winograd(on: boolean) {
+    this.#settings.winograd = on;
   }
 
   /** PyTorch's default initialisation: weights and biases U(-1/sqrt(fanIn), 1/sqrt(fanIn)),
@@ -142,8 +136,7 @@ export class Network {
     const params = a.f32(this.params, this.layout.paramCount);
     for (const s of this.layout.params) {
       const view = params.subarray(s.offset, s.offset + s.length);
-      if (s.name === "gamma") view.fill(1);
-      else if (s.name === "beta") view.fill(0);
+      if (s.init !== "uniform") view.fill(s.init);
       else {
         const bound = 1 / Math.sqrt(s.fanIn);
         for (let i = 0; i < view.length; i++) view[i] = rng.uniform(-bound, bound);
@@ -151,7 +144,8 @@ export class Network {
     }
     const state = a.f32(this.state, this.layout.stateCount);
     for (const s of this.layout.state) {
-      state.subarray(s.offset, s.offset + s.length).fill(s.name === "running_var" ? 1 : 0);
+      if (s.init === "uniform") throw new Error(`State '${s.node}.${s.name}' cannot be random`);
+      state.subarray(s.offset, s.offset + s.length).fill(s.init);
     }
   }
 
@@ -181,92 +175,11 @@ export class Network {
   /** Runs the graph on the first n samples of `input`. */
   forward(n: number, training: boolean): void {
     this.#check(n);
-    const k = this.#k;
-    for (const p of this.plans) {
+    const steps = this.#steps;
+    for (let i = 0; i < steps.length; i++) {
       const t0 = this.profile ? performance.now() : 0;
-      const node = p.node;
-      const x = p.ins[0];
-      switch (node.op) {
-        case "input":
-          break;
-        case "conv": {
-          if (this.#useWinograd(node, x.shape, p.shape)) {
-            k.f32_conv3x3s1_fwd_winograd(
-              x.out,
-              p.weight!,
-              p.bias ?? 0,
-              p.out,
-              this.#winogradScratch,
-              ...winogradGeometry(n, x, p),
-            );
-          } else {
-            k.f32_conv2d_fwd(x.out, p.weight!, p.bias ?? 0, p.out, ...convGeometry(n, x, p));
-          }
-          break;
-        }
-        case "batchnorm": {
-          const rows = n * p.shape.h * p.shape.w;
-          if (training) {
-            k.f32_batchnorm_fwd_train(
-              x.out,
-              p.out,
-              p.weight!,
-              p.bias!,
-              p.saved1!,
-              p.saved2!,
-              p.runMean!,
-              p.runVar!,
-              rows,
-              p.shape.c,
-              BN_MOMENTUM,
-              BN_EPS,
-            );
-          } else {
-            k.f32_batchnorm_fwd_infer(
-              x.out,
-              p.out,
-              p.weight!,
-              p.bias!,
-              p.runMean!,
-              p.runVar!,
-              rows,
-              p.shape.c,
-              BN_EPS,
-            );
-          }
-          break;
-        }
-        case "relu":
-          k.f32_relu_fwd(x.out, p.out, n * p.size);
-          break;
-        case "maxpool":
-        case "avgpool": {
-          const g = poolGeometry(n, x, p);
-          if (node.op === "maxpool") k.f32_maxpool_fwd(x.out, p.out, p.saved1!, ...g);
-          else k.f32_avgpool_fwd(x.out, p.out, ...g);
-          break;
-        }
-        case "gap":
-          k.f32_gap_fwd(x.out, p.out, n, x.shape.h * x.shape.w, x.shape.c);
-          break;
-        case "dense":
-          k.f32_dense_fwd(x.out, p.weight!, p.bias!, p.out, n, x.size, node.units);
-          break;
-        case "add":
-          k.f32_add(x.out, p.ins[1].out, p.out, n * p.size);
-          break;
-        case "concat":
-          k.f32_concat_fwd(
-            x.out,
-            p.ins[1].out,
-            p.out,
-            n * p.shape.h * p.shape.w,
-            x.shape.c,
-            p.ins[1].shape.c,
-          );
-          break;
-      }
-      if (this.profile) this.#record(`${node.op} fwd`, t0);
+      steps[i].forward(n, training);
+      if (this.profile) this.#record(`${this.plans[i].node.op} fwd`, t0);
     }
   }
 
@@ -281,110 +194,31 @@ export class Network {
     const out = this.outputPlan;
     const loss = k.f32_softmax_xent(out.out, this.labels, out.grad, n, this.graph.classes);
     if (this.profile) this.#record("loss", t0);
-    const written = new Set<NodePlan>([out]);
+    const written = new Set<EngineTensor>([out]);
 
     for (let i = this.plans.length - 1; i > 0; i--) {
       const p = this.plans[i];
       if (!written.has(p)) continue; // feeds nothing that reaches the output's gradient
       const t1 = this.profile ? performance.now() : 0;
-      const node = p.node;
-      const len = n * p.size;
       // Where each input's gradient goes: straight into its buffer the first time, into a
       // temporary (then summed) when another consumer already wrote it.
       const targets = p.ins.map((x, j) =>
-        x.node.op === "input"
+        x.grad === 0
           ? 0
           : written.has(x) || p.ins.slice(0, j).includes(x)
-          ? this.#tmp[j]
+          ? this.#tmp[j].ptr
           : x.grad
       );
-      const x = p.ins[0];
-      switch (node.op) {
-        case "conv": {
-          if (this.#useWinograd(node, x.shape, p.shape)) {
-            const s = this.#winogradScratch, g = winogradGeometry(n, x, p);
-            k.f32_conv3x3s1_bwd_weights_winograd(x.out, p.grad, p.dweight!, p.dbias ?? 0, s, ...g);
-            if (targets[0]) {
-              k.f32_conv3x3s1_bwd_input_winograd(p.grad, p.weight!, targets[0], s, ...g);
-            }
-          } else {
-            const g = convGeometry(n, x, p);
-            k.f32_conv2d_bwd_weights(x.out, p.grad, p.dweight!, p.dbias ?? 0, ...g);
-            if (targets[0]) {
-              k.f32_conv2d_bwd_input(p.grad, p.weight!, targets[0], this.#scratch, ...g);
-            }
-          }
-          break;
-        }
-        case "batchnorm":
-          k.f32_batchnorm_bwd(
-            x.out,
-            p.grad,
-            p.weight!,
-            p.saved1!,
-            p.saved2!,
-            targets[0] || this.#tmp[0],
-            p.dweight!,
-            p.dbias!,
-            n * p.shape.h * p.shape.w,
-            p.shape.c,
-          );
-          break;
-        case "relu":
-          if (targets[0]) k.f32_relu_bwd(p.out, p.grad, targets[0], len);
-          break;
-        case "maxpool":
-          if (targets[0]) k.f32_maxpool_bwd(p.grad, p.saved1!, targets[0], n * x.size, len);
-          break;
-        case "avgpool":
-          if (targets[0]) k.f32_avgpool_bwd(p.grad, targets[0], ...poolGeometry(n, x, p));
-          break;
-        case "gap":
-          if (targets[0]) k.f32_gap_bwd(p.grad, targets[0], n, x.shape.h * x.shape.w, x.shape.c);
-          break;
-        case "dense":
-          k.f32_dense_bwd(
-            x.out,
-            p.weight!,
-            p.grad,
-            targets[0],
-            p.dweight!,
-            p.dbias!,
-            n,
-            x.size,
-            node.units,
-          );
-          break;
-        case "add":
-          for (const t of targets) if (t) k.f32_copy(p.grad, t, len);
-          break;
-        case "concat": {
-          const b = p.ins[1];
-          const rows = n * p.shape.h * p.shape.w;
-          k.f32_concat_bwd(
-            p.grad,
-            targets[0] || this.#tmp[0],
-            targets[1] || this.#tmp[1],
-            rows,
-            x.shape.c,
-            b.shape.c,
-          );
-          break;
-        }
-      }
+      this.#steps[i].backward(n, targets);
       p.ins.forEach((x, j) => {
         const t = targets[j];
         if (!t) return;
         if (t !== x.grad) k.f32_add_inplace(x.grad, t, n * x.size);
         written.add(x);
       });
-      if (this.profile) this.#record(`${node.op} bwd`, t1);
+      if (this.profile) this.#record(`${p.node.op} bwd`, t1);
     }
     return loss;
-  }
-
-  #useWinograd(node: ConvNode, input: TensorShape, output: TensorShape): boolean {
-    return this.winograd && winogradApplies(node, input, output);
   }
 
   #check(n: number): void {
@@ -398,15 +232,6 @@ export class Network {
   #record(key: string, t0: number): void {
     this.profile!.set(key, (this.profile!.get(key) ?? 0) + performance.now() - t0);
   }
-}
-
-/**
- * Convolutions the Winograd kernels take: 3x3, stride 1, enough channels for the transforms
- * to pay (not the 3-channel first layer) and outputs of at least one whole 4x4 tile.
- */
-function winogradApplies(node: ConvNode, input: TensorShape, output: TensorShape): boolean {
-  return node.kernel[0] === 3 && node.kernel[1] === 3 && node.stride[0] === 1 &&
-    node.stride[1] === 1 && input.c >= 8 && output.h >= 4 && output.w >= 4;
 }
 
 /** Nodes the output depends on; the rest is never computed. */
@@ -425,59 +250,4 @@ function liveNodes(graph: Graph): Set<string> {
 
 function expectLength(what: string, found: number, expected: number): void {
   if (found !== expected) throw new Error(`Expected ${expected} ${what}, found ${found}`);
-}
-
-/** The geometry arguments every convolution kernel takes after its pointers. */
-function convGeometry(n: number, x: NodePlan, p: NodePlan) {
-  const node = p.node as ConvNode;
-  return [
-    n,
-    x.shape.h,
-    x.shape.w,
-    x.shape.c,
-    node.filters,
-    node.kernel[0],
-    node.kernel[1],
-    node.stride[0],
-    node.stride[1],
-    node.pad[0],
-    node.pad[1],
-    p.shape.h,
-    p.shape.w,
-  ] as const;
-}
-
-/** The same for the 3x3 stride-1 Winograd kernels (kernel and stride are implied). */
-function winogradGeometry(n: number, x: NodePlan, p: NodePlan) {
-  const node = p.node as ConvNode;
-  return [
-    n,
-    x.shape.h,
-    x.shape.w,
-    x.shape.c,
-    node.filters,
-    node.pad[0],
-    node.pad[1],
-    p.shape.h,
-    p.shape.w,
-  ] as const;
-}
-
-/** Pooling kernels' geometry: the convolution's without the filter count. */
-function poolGeometry(n: number, x: NodePlan, p: NodePlan) {
-  const node = p.node as PoolNode;
-  return [
-    n,
-    x.shape.h,
-    x.shape.w,
-    x.shape.c,
-    node.kernel[0],
-    node.kernel[1],
-    node.stride[0],
-    node.stride[1],
-    node.pad[0],
-    node.pad[1],
-    p.shape.h,
-    p.shape.w,
-  ] as const;
 }
