@@ -12,9 +12,11 @@
  */
 import { loadEngine } from "../engine/wasm.ts";
 import type { Engine } from "../engine/wasm.ts";
-import { CIFAR10_MEAN, CIFAR10_STD, prepareEvalBatch } from "../train/augment.ts";
+import { prepareEvalBatch } from "../train/augment.ts";
 import type { SavedModel } from "../train/model_file.ts";
 import { Network } from "../train/network.ts";
+
+export { inputRange } from "./input.ts";
 
 export type Calibration = { method: "minmax" } | { method: "percentile"; percentile: number };
 
@@ -102,17 +104,4 @@ export async function calibrateRanges(
     ranges.set(id, { lo: lo[j] + first * width, hi: lo[j] + (last + 1) * width });
   });
   return ranges;
-}
-
-/**
- * The range of the normalised network input over all possible pixels (not calibrated:
- * every byte of every channel maps inside it).
- */
-export function inputRange(): Range {
-  let lo = Infinity, hi = -Infinity;
-  for (let c = 0; c < 3; c++) {
-    lo = Math.min(lo, Math.fround((0 - CIFAR10_MEAN[c]) / CIFAR10_STD[c]));
-    hi = Math.max(hi, Math.fround((1 - CIFAR10_MEAN[c]) / CIFAR10_STD[c]));
-  }
-  return { lo, hi };
 }

@@ -2,23 +2,16 @@
  * Which graph nodes one quantised step computes. A conv or dense absorbs the batch norm that
  * is its only consumer (folded into its weights) and then the ReLU that is the batch norm's
  * (or its own) only consumer (a clamp of the output byte). add, concat and a standalone batch
- * norm absorb a following ReLU the same way. Anything else is a step of its own. A batch norm
- * that cannot fold (after add, concat, pooling, the input, or after a conv whose output is
- * also used elsewhere) becomes a per-channel table step: an exact float affine map per byte.
+ * norm absorb a following ReLU the same way; each op says what it absorbs
+ * (src/ops/<op>/lower.ts). Anything else is a step of its own. A batch norm that cannot fold
+ * (after add, concat, pooling, the input, or after a conv whose output is also used elsewhere)
+ * becomes a per-channel table step: an exact float affine map per byte.
  */
 import type { Graph, GraphNode } from "../graph/graph.ts";
+import type { FusedGroup } from "../ops/lowering.ts";
+import { opDef } from "../ops/registry.ts";
 
-export interface FusedGroup {
-  /** The node that starts the step (conv, dense, add, ...). */
-  head: GraphNode;
-  /** head, then the nodes it absorbed, in order. */
-  nodes: GraphNode[];
-  /** Id of the last node: the tensor the step writes. */
-  output: string;
-  /** The absorbed batch norm (conv/dense: folded; standalone: the head itself). */
-  batchnorm?: string;
-  relu: boolean;
-}
+export type { FusedGroup } from "../ops/lowering.ts";
 
 /** Nodes the output depends on. */
 export function liveNodeIds(graph: Graph): Set<string> {
@@ -50,27 +43,27 @@ export function fuseGraph(graph: Graph): FusedGroup[] {
   const absorbed = new Set<string>();
   const groups: FusedGroup[] = [];
   for (const head of graph.nodes) {
-    if (!live.has(head.id) || head.op === "input" || absorbed.has(head.id)) continue;
+    // Sources (the input) are written by the host, not computed by a step.
+    if (!live.has(head.id) || head.inputs.length === 0 || absorbed.has(head.id)) continue;
+    const absorbs = opDef(head.op).lower.absorbs ?? {};
     const nodes: GraphNode[] = [head];
-    let batchnorm: string | undefined;
-    let relu = false;
-    if (head.op === "conv" || head.op === "dense") {
+    // The two ops a step absorbs; standing alone, each is a step that is what it absorbs.
+    let batchnorm = head.op === "batchnorm" ? head.id : undefined;
+    let relu = head.op === "relu";
+    if (absorbs.batchnorm) {
       const bn = onlyConsumer(head.id, "batchnorm");
       if (bn) {
         nodes.push(bn);
         batchnorm = bn.id;
       }
-    } else if (head.op === "batchnorm") {
-      batchnorm = head.id;
     }
-    if (["conv", "dense", "add", "concat", "batchnorm"].includes(head.op)) {
+    if (absorbs.relu) {
       const r = onlyConsumer(nodes[nodes.length - 1].id, "relu");
       if (r) {
         nodes.push(r);
         relu = true;
       }
     }
-    if (head.op === "relu") relu = true;
     for (const n of nodes) absorbed.add(n.id);
     groups.push({ head, nodes, output: nodes[nodes.length - 1].id, batchnorm, relu });
   }

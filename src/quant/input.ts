@@ -8,6 +8,19 @@ import { type Affine, quantize } from "./affine.ts";
 
 const PLANE = 1024;
 
+/**
+ * The range of the normalised network input over all possible pixels (not calibrated:
+ * every byte of every channel maps inside it).
+ */
+export function inputRange(): { lo: number; hi: number } {
+  let lo = Infinity, hi = -Infinity;
+  for (let c = 0; c < 3; c++) {
+    lo = Math.min(lo, Math.fround((0 - CIFAR10_MEAN[c]) / CIFAR10_STD[c]));
+    hi = Math.max(hi, Math.fround((1 - CIFAR10_MEAN[c]) / CIFAR10_STD[c]));
+  }
+  return { lo, hi };
+}
+
 /** table[c * 256 + v]: the input byte of pixel value v in channel c. */
 export function inputTable(q: Affine): Uint8Array {
   const t = new Uint8Array(768);

@@ -1,7 +1,8 @@
 /**
  * Plain TypeScript reference of the quantised steps' semantics (src/quant/plan.ts): slow,
  * obvious loops that the wasm kernels must match bit for bit. Every product goes through the
- * step's table; requantisation is `requantize` of affine.ts.
+ * step's table; requantisation is `requantize` of affine.ts. Its unit is the plan step, not
+ * the graph op: ops lower to these steps (src/ops/<op>/lower.ts).
  */
 import { requantize } from "./affine.ts";
 import type {
@@ -189,6 +190,42 @@ export function referenceConcat(
   return y;
 }
 
+/** What a step reads: the values computed so far and the plan's tensors. */
+interface StepInputs {
+  bytes(id: string): Uint8Array;
+  tensors: QPlan["tensors"];
+  n: number;
+  tableOf: (node: string) => Uint16Array;
+}
+
+type StepOf<K extends QStep["op"]> = QStep extends infer S
+  ? S extends { op: infer O } ? K extends O ? S : never : never
+  : never;
+
+/** Each step kind's reference, by kind (the compiler checks every kind has one). */
+const STEP_REFERENCES: {
+  [K in QStep["op"]]: (s: StepOf<K>, v: StepInputs) => Uint8Array | Float32Array;
+} = {
+  conv: (s, { bytes, tensors: t, n, tableOf }) =>
+    referenceConv(s, bytes(s.input), n, t[s.input].q.zero, tableOf(s.node)),
+  add: (s, { bytes, tensors: t }) =>
+    referenceAdd(s, bytes(s.a), bytes(s.b), t[s.a].q.zero, t[s.b].q.zero),
+  maxpool: (s, v) => poolStep(s, v),
+  avgpool: (s, v) => poolStep(s, v),
+  gap: (s, { bytes, tensors: t, n }) => {
+    const sh = t[s.input].shape;
+    return referenceGap(s, bytes(s.input), n, sh.h * sh.w, sh.c, t[s.input].q.zero);
+  },
+  lut: (s, { bytes, tensors: t }) => referenceLut(s, bytes(s.input), t[s.input].shape.c),
+  concat: (s, { bytes, tensors: t }) =>
+    referenceConcat(s, bytes(s.a), bytes(s.b), t[s.a].shape.c, t[s.b].shape.c),
+};
+
+function poolStep(s: QPoolStep, { bytes, tensors: t, n }: StepInputs): Uint8Array {
+  const x = t[s.input];
+  return referencePool(s, bytes(s.input), n, x.shape, t[s.output].shape, x.q.zero);
+}
+
 /**
  * Runs a whole plan on n encoded inputs (NHWC bytes of the input tensor); tableOf gives the
  * product table of each conv/dense node. Returns every tensor computed (float logits under
@@ -202,51 +239,15 @@ export function runReference(
 ): Map<string, Uint8Array | Float32Array> {
   const values = new Map<string, Uint8Array | Float32Array>();
   values.set(plan.graph.nodes[0].id, input);
-  const bytes = (id: string) => values.get(id) as Uint8Array;
-  const t = plan.tensors;
-  for (const s of plan.steps as QStep[]) {
-    switch (s.op) {
-      case "conv":
-        values.set(
-          s.output,
-          referenceConv(s, bytes(s.input), n, t[s.input].q.zero, tableOf(s.node)),
-        );
-        break;
-      case "add":
-        values.set(s.output, referenceAdd(s, bytes(s.a), bytes(s.b), t[s.a].q.zero, t[s.b].q.zero));
-        break;
-      case "maxpool":
-      case "avgpool":
-        values.set(
-          s.output,
-          referencePool(
-            s,
-            bytes(s.input),
-            n,
-            t[s.input].shape,
-            t[s.output].shape,
-            t[s.input].q.zero,
-          ),
-        );
-        break;
-      case "gap": {
-        const sh = t[s.input].shape;
-        values.set(
-          s.output,
-          referenceGap(s, bytes(s.input), n, sh.h * sh.w, sh.c, t[s.input].q.zero),
-        );
-        break;
-      }
-      case "lut":
-        values.set(s.output, referenceLut(s, bytes(s.input), t[s.input].shape.c));
-        break;
-      case "concat":
-        values.set(
-          s.output,
-          referenceConcat(s, bytes(s.a), bytes(s.b), t[s.a].shape.c, t[s.b].shape.c),
-        );
-        break;
-    }
+  const inputs: StepInputs = {
+    bytes: (id) => values.get(id) as Uint8Array,
+    tensors: plan.tensors,
+    n,
+    tableOf,
+  };
+  for (const s of plan.steps) {
+    const run = STEP_REFERENCES[s.op] as (s: QStep, v: StepInputs) => Uint8Array | Float32Array;
+    values.set(s.output, run(s, inputs));
   }
   return values;
 }

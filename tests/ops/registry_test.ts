@@ -1,8 +1,8 @@
 /**
  * The op registry: it covers every op of the graph format, and every executor dispatches
  * through it. The second is shown with an op registered here, in the test, that no source
- * file knows: shape inference, counts, layout, the float engine and the float64 reference
- * all run it.
+ * file knows: shape inference, counts, layout, the float engine, the float64 reference and
+ * the quantiser all run it.
  */
 import assert from "node:assert/strict";
 import { GraphBuilder } from "../../src/graph/builder.ts";
@@ -14,9 +14,16 @@ import { loadEngine } from "../../src/engine/wasm.ts";
 import { Network } from "../../src/train/network.ts";
 import { paramLayout } from "../../src/train/layout.ts";
 import { referenceLossAndGrads } from "../../src/reference/network.ts";
+import { calibrateRanges } from "../../src/quant/calibrate.ts";
+import { quantizeModel, rangesNeeded } from "../../src/quant/quantize.ts";
+import { channelTable } from "../../src/quant/table_step.ts";
+import { dequantize } from "../../src/quant/affine.ts";
+import { encodeImages, inputTable } from "../../src/quant/input.ts";
+import { runReference } from "../../src/quant/reference.ts";
+import { prepareEvalBatch } from "../../src/train/augment.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { assertClose, numericGradient, randomArray } from "../_tester.ts";
-import { everyOpGraph } from "../quant/_models.ts";
+import { everyOpGraph, randomImages } from "../quant/_models.ts";
 
 Deno.test("the registry holds every op of the graph format, each with all its parts", () => {
   const format = [
@@ -39,6 +46,7 @@ Deno.test("the registry holds every op of the graph format, each with all its pa
     assert.equal(typeof def.engine.bind, "function", `${op}: engine binding`);
     assert.equal(typeof def.reference.forward, "function", `${op}: reference forward`);
     assert.equal(typeof def.reference.backward, "function", `${op}: reference backward`);
+    assert.equal(typeof def.lower.lower, "function", `${op}: 8-bit lowering`);
   }
   // The executors' and quantiser's test graph uses every op, so their tests cover them all.
   assert.deepEqual(new Set(everyOpGraph().nodes.map((n) => n.op)), new Set(format));
@@ -97,6 +105,17 @@ const scaleOp: OpDef<ScaleNode> = {
       return [dy.map((v, i) => v * s[i % shape.c])];
     },
   },
+  lower: {
+    absorbs: { relu: true },
+    lower(g, ctx) {
+      ctx.encode(g.output, ctx.calibrated(g.output));
+      const input = g.head.inputs[0], x = ctx.tensors[input];
+      const mul = Array.from(ctx.param(g.head.id, "weight")!);
+      const affine = { mul, add: mul.map(() => 0) };
+      const lut = channelTable(x.q, x.shape.c, ctx.tensors[g.output].q, affine, g.relu);
+      return [{ op: "lut", fused: g.nodes.map((n) => n.id), input, output: g.output, lut }];
+    },
+  },
 };
 
 /** conv -> test_scale -> relu, summed with the conv's output (a fan-out), on CIFAR images. */
@@ -128,7 +147,7 @@ function randomParams(graph: Graph, scale: string, rng: Rng): Float64Array {
 Deno.test("an op registered in a test runs through every executor", async () => {
   const unregister = registerOp(scaleOp);
   try {
-    const { graph, conv, scale } = scaleGraph();
+    const { graph, conv, scale, relu } = scaleGraph();
 
     // Shape inference and validation.
     const shapes = inferShapes(graph);
@@ -183,6 +202,36 @@ Deno.test("an op registered in a test runs through every executor", async () => 
     assertClose([loss], [ref.loss], "engine loss", { rtol: 1e-5, atol: 1e-6 });
     const grads = engine.arena.f32(net.grads, net.layout.paramCount);
     assertClose(grads, ref.grads, "engine grads", { rtol: 1e-3, atol: 1e-5 });
+
+    // The quantiser: the op and the ReLU it absorbs become one table step, tracking float.
+    const model = { graph, params: Float32Array.from(params), state: new Float32Array(), meta: {} };
+    assert.ok(rangesNeeded(graph).includes(relu));
+    const calib = randomImages(20, 8);
+    const ranges = await calibrateRanges(model, calib, 20, rangesNeeded(graph), {
+      method: "minmax",
+    }, engine);
+    const plan = quantizeModel(model, ranges);
+    const step = plan.steps.find((s) => s.output === relu)!;
+    assert.deepEqual([step.op, step.fused], ["lut", [scale, relu]]);
+    const images = randomImages(n, 9), bytes = new Uint8Array(n * 3072);
+    encodeImages(images, 0, n, inputTable(plan.tensors.input.q), bytes);
+    const exact = new Uint16Array(65536).map((_, i) => (i >> 8) * (i & 255));
+    const values = runReference(plan, bytes, n, () => exact);
+    prepareEvalBatch(
+      { images, labels: new Uint8Array(n) },
+      [0, 1],
+      { images: engine.arena.f32(net.input, n * 3072), labels: engine.arena.i32(net.labels, n) },
+    );
+    net.forward(n, false);
+    const float = engine.arena.f32(net.plans.find((p) => p.node.id === relu)!.out, n * 8 * 8 * 4);
+    const q = plan.tensors[relu].q, got = values.get(relu) as Uint8Array;
+    let worst = 0;
+    for (let i = 0; i < float.length; i++) {
+      worst = Math.max(worst, Math.abs(dequantize(got[i], q) - float[i]));
+    }
+    // Within a few steps, as the other ops (tests/quant/quantize_test.ts); dropping the scale
+    // (0.5 to 1.5) would be off by tens of steps.
+    assert.ok(worst <= 4 * q.scale, `test op in 8 bits: worst error ${worst / q.scale} steps`);
   } finally {
     unregister();
   }
