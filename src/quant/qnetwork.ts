@@ -1,7 +1,7 @@
 /**
- * Runs a quantised plan on one engine instance: places every tensor, table and packed weight
- * in the engine's memory once, then calls the 8-bit kernels step by step. Each conv/dense
- * step takes one of three paths, all giving the same bits:
+ * Runs a quantised plan on one engine instance: places every tensor and table in the engine's
+ * memory once, then calls the 8-bit kernels step by step. Each conv/dense step is an operator
+ * of one of three paths (src/quant/paths/), all giving the same bits:
  * - "dot": exact int16 dot products, when the multiplier's table decomposes into few enough
  *   streams (pack.ts); the fastest.
  * - "rows": the table pre-gathered by the layer's weights (one 16-byte load per tap and 8
@@ -11,19 +11,14 @@
 import type { Engine } from "../engine/wasm.ts";
 import { type MultiplierAssignment, multiplierOf, prepareAssignment } from "./assignment.ts";
 import { encodeImages, inputTable } from "./input.ts";
-import {
-  type DotLayerData,
-  type KernelTable,
-  kernelTable,
-  packDotLayer,
-  packTableLayer,
-  round8,
-  type TableLayerData,
-} from "./pack.ts";
-import type { QConvStep, QPlan, QStep } from "./plan.ts";
-import { type QKernels, quantKernels } from "./qkernels.ts";
+import type { QConvStep, QPlan, QPoolStep, QStep } from "./plan.ts";
+import { type PoolArgs, type QKernels, quantKernels } from "./qkernels.ts";
+import type { ConvOperator, LayerRun } from "./paths/operator.ts";
+import { Placement } from "./paths/placement.ts";
+import { createConvOperator, DEFAULT_MAX_STREAMS, type PathChoice } from "./paths/select.ts";
 
-export type PathChoice = "auto" | "table" | "rows" | "dot";
+export type { LayerRun } from "./paths/operator.ts";
+export { DEFAULT_MAX_STREAMS, type PathChoice } from "./paths/select.ts";
 
 export interface QuantizedNetworkOptions {
   /** Samples per forward pass (buffers are sized for it). */
@@ -31,44 +26,9 @@ export interface QuantizedNetworkOptions {
   /** "auto": dot path where possible, else rows; "table", "rows": always that path;
    * "dot": fail where impossible. */
   path?: PathChoice;
-  /** Most dot-product streams a layer may take before it falls back to the table. */
+  /** Most dot-product streams a layer may take before it falls back to rows. */
   maxStreams?: number;
 }
-
-/** How one conv/dense layer runs. */
-export interface LayerRun {
-  node: string;
-  multiplier: string;
-  path: "table" | "rows" | "dot";
-  /** Dot path: number of int16 streams (1 for the exact multiplier). */
-  streams: number;
-}
-
-interface ConvPlacement {
-  step: QConvStep;
-  run: LayerRun;
-  /** Padded input: u8 (table) or one int16 tensor per distinct f (dot). */
-  padded: number[];
-  luts: number[];
-  /** Stream descriptors (dot) */
-  desc: number;
-  /** Dot path: the int16 input whose window sums meet zw (0: none), and the ones row. */
-  asumF: number;
-  ones: number;
-  table: number;
-  rows: number;
-  weights: number;
-  zw: number;
-  bias: number;
-  scale: number;
-  skipZero: boolean;
-  hp: number;
-  wp: number;
-  needsPad: boolean;
-}
-
-/** The default limit of dot streams: beyond it the table path is faster (bench/quant_bench). */
-export const DEFAULT_MAX_STREAMS = 3;
 
 export class QuantizedNetwork {
   readonly k: QKernels;
@@ -76,9 +36,8 @@ export class QuantizedNetwork {
   /** Byte tensors by id ([batch][...]); the output may be float. */
   readonly buffers = new Map<string, number>();
   readonly inputTable: Uint8Array;
-  #convs = new Map<QStep, ConvPlacement>();
+  #convs = new Map<QConvStep, ConvOperator>();
   #luts = new Map<QStep, number[]>();
-  #scratch: number;
 
   constructor(
     readonly engine: Engine,
@@ -87,10 +46,8 @@ export class QuantizedNetwork {
     readonly opts: QuantizedNetworkOptions,
   ) {
     this.k = quantKernels(engine);
-    const arena = engine.arena;
+    const placement = new Placement(engine, this.k);
     const batch = opts.batch;
-    const path = opts.path ?? "auto";
-    const maxStreams = opts.maxStreams ?? DEFAULT_MAX_STREAMS;
     prepareAssignment(assignment);
     const inputId = plan.graph.nodes[0].id;
     this.inputTable = inputTable(plan.tensors[inputId].q);
@@ -99,129 +56,39 @@ export class QuantizedNetwork {
       const s = plan.tensors[id].shape;
       return s.h * s.w * s.c;
     };
-    this.buffers.set(inputId, arena.alloc(batch * size(inputId)));
+    this.buffers.set(inputId, placement.alloc(batch * size(inputId)));
     for (const s of plan.steps) {
       const floatOut = s.op === "conv" && s.floatOutput;
-      this.buffers.set(s.output, arena.alloc(batch * size(s.output) * (floatOut ? 4 : 1)));
+      this.buffers.set(s.output, placement.alloc(batch * size(s.output) * (floatOut ? 4 : 1)));
     }
 
-    const tables = new Map<string, { at: number; kt: KernelTable }>();
-    const tableAt = (name: string) => {
-      let t = tables.get(name);
-      if (t === undefined) {
-        const kt = kernelTable(assignment.tables[name]);
-        const at = arena.alloc(131072);
-        new Uint16Array(engine.kernels.memory.buffer, at, 65536).set(kt.table);
-        t = { at, kt };
-        tables.set(name, t);
-      }
-      return t;
-    };
-    let scratchBytes = 16;
-    const putI16 = (a: Int16Array) => {
-      const p = arena.alloc(a.length * 2);
-      new Int16Array(engine.kernels.memory.buffer, p, a.length).set(a);
-      return p;
-    };
-    const putU8 = (a: Uint8Array) => {
-      const p = arena.alloc(a.length);
-      arena.u8(p, a.length).set(a);
-      return p;
-    };
-
     for (const s of plan.steps) {
-      if (s.op === "lut") this.#luts.set(s, [putU8(s.lut)]);
-      if (s.op === "concat") this.#luts.set(s, [putU8(s.lutA), putU8(s.lutB)]);
+      if (s.op === "lut") this.#luts.set(s, [placement.u8(s.lut)]);
+      if (s.op === "concat") this.#luts.set(s, [placement.u8(s.lutA), placement.u8(s.lutB)]);
       if (s.op !== "conv") continue;
       const name = multiplierOf(assignment, s.node);
       const table = assignment.tables[name];
       if (!table) throw new Error(`No product table for multiplier '${name}' (layer '${s.node}')`);
-      const dec = assignment.decompositions[name];
-      let dot: DotLayerData | null = null;
-      if ((path === "auto" || path === "dot") && dec) dot = packDotLayer(s, dec, maxStreams);
-      if (path === "dot" && !dot) {
-        throw new Error(
-          `Layer '${s.node}': multiplier '${name}' has no dot-product form within ${maxStreams} streams`,
-        );
-      }
-      const [pt, pl, pb, pr] = s.pad;
-      const hp = s.h + pt + pb, wp = s.w + pl + pr;
-      const needsPad = pt + pl + pb + pr > 0;
-      // dense: one 1 x batch "image" of c channels
-      const paddedElems = s.dense ? batch * s.c : batch * hp * wp * s.c;
-      const place: ConvPlacement = {
-        step: s,
-        run: {
-          node: s.node,
-          multiplier: name,
-          path: dot ? "dot" : path === "table" ? "table" : "rows",
-          streams: 0,
+      const op = createConvOperator(
+        {
+          placement,
+          batch,
+          zIn: plan.tensors[s.input].q.zero,
+          multiplier: { name, table, decomposition: assignment.decompositions[name] },
         },
-        padded: [],
-        luts: [],
-        desc: 0,
-        asumF: 0,
-        ones: 0,
-        table: 0,
-        rows: 0,
-        weights: 0,
-        zw: 0,
-        bias: 0,
-        scale: 0,
-        skipZero: false,
-        hp,
-        wp,
-        needsPad,
-      };
-      if (dot) {
-        place.run.streams = dot.streams.length;
-        // One int16 input per distinct f; streams point at theirs.
-        const fKeys: (Int16Array | null)[] = [];
-        const input = (lut: Int16Array | null) => {
-          let i = fKeys.findIndex((f) => sameLut(f, lut));
-          if (i < 0) {
-            i = fKeys.length;
-            fKeys.push(lut);
-            place.padded.push(arena.alloc(paddedElems * 2 + 16));
-            place.luts.push(lut ? putI16(lut) : 0);
-          }
-          return place.padded[i];
-        };
-        const desc: number[] = [];
-        for (const st of dot.streams) desc.push(input(st.lut), putI16(st.weights));
-        place.desc = arena.putI32(desc);
-        place.bias = arena.putI32(dot.bias);
-        place.scale = arena.putF32(dot.scale);
-        if (dot.asum) {
-          place.asumF = input(null);
-          place.ones = putI16(dot.ones);
-          place.zw = arena.putI32(dot.zw);
-        }
-      } else {
-        const kt = tableAt(name);
-        const t: TableLayerData = packTableLayer(s, kt.kt);
-        const kp = round8(s.k);
-        place.table = kt.at;
-        place.skipZero = t.skipZero;
-        place.zw = arena.putI32(padTo(s.weightZero, kp));
-        place.bias = arena.putI32(padTo(t.bias, kp));
-        place.scale = arena.putF32(padTo(s.scale, kp));
-        if (needsPad) place.padded.push(arena.alloc(paddedElems));
-        scratchBytes = Math.max(scratchBytes, 12 * s.kh * s.kw * s.c);
-        if (place.run.path === "table") {
-          place.weights = putU8(t.weights);
-        } else {
-          const taps = s.kh * s.kw * s.c;
-          place.rows = arena.alloc(taps * 256 * kp * 2);
-          const mark = arena.mark(); // the weight bytes are needed only while gathering
-          this.k.q8_gather_rows(place.table, putU8(s.weights), place.rows, taps, s.k);
-          arena.release(mark);
-        }
-      }
-      this.layers.push(place.run);
-      this.#convs.set(s, place);
+        s,
+        opts.path ?? "auto",
+        opts.maxStreams ?? DEFAULT_MAX_STREAMS,
+      );
+      this.layers.push(op.layer);
+      this.#convs.set(s, op);
     }
-    this.#scratch = arena.alloc(scratchBytes);
+    // One scratch for every operator: they run one at a time.
+    const ops = [...this.#convs.values()];
+    const scratch = placement.alloc(Math.max(16, ...ops.map((op) => op.scratchBytes)));
+    for (const [s, op] of this.#convs) {
+      op.setup({ x: this.buffers.get(s.input)!, y: this.buffers.get(s.output)!, scratch });
+    }
   }
 
   /** The input tensor ([batch][h][w][c] bytes, encoded); a fresh view. */
@@ -244,7 +111,7 @@ export class QuantizedNetwork {
     for (const s of this.plan.steps) {
       switch (s.op) {
         case "conv":
-          this.#conv(this.#convs.get(s)!, n);
+          this.#convs.get(s)!.run(n);
           break;
         case "add": {
           const sh = t[s.output].shape;
@@ -252,9 +119,9 @@ export class QuantizedNetwork {
             buf(s.a),
             buf(s.b),
             buf(s.output),
-            n * sh.h * sh.w * sh.c,
-            t[s.a].q.zero,
-            t[s.b].q.zero,
+            n * sh.h * sh.w * sh.c, // len: bytes of each tensor
+            t[s.a].q.zero, // za
+            t[s.b].q.zero, // zb
             s.ka,
             s.kb,
             s.zOut,
@@ -264,188 +131,35 @@ export class QuantizedNetwork {
         }
         case "maxpool":
         case "avgpool": {
-          const x = t[s.input].shape, y = t[s.output].shape;
           const fn = s.op === "maxpool" ? k.q8_maxpool : k.q8_avgpool;
-          fn(
-            buf(s.input),
-            buf(s.output),
-            n,
-            x.h,
-            x.w,
-            x.c,
-            s.kh,
-            s.kw,
-            s.sh,
-            s.sw,
-            s.pad[0],
-            s.pad[1],
-            y.h,
-            y.w,
-            t[s.input].q.zero,
-          );
+          fn(buf(s.input), buf(s.output), ...this.#poolArgs(s, n));
           break;
         }
         case "gap": {
-          const x = t[s.input].shape;
-          k.q8_gap(buf(s.input), buf(s.output), n, x.h * x.w, x.c, t[s.input].q.zero, s.k, s.zOut);
+          const x = t[s.input].shape, zIn = t[s.input].q.zero;
+          k.q8_gap(buf(s.input), buf(s.output), n, x.h * x.w, /* hw */ x.c, zIn, s.k, s.zOut);
           break;
         }
         case "lut": {
-          const x = t[s.input].shape;
-          k.q8_lut_channels(buf(s.input), this.#luts.get(s)![0], buf(s.output), n * x.h * x.w, x.c);
+          const x = t[s.input].shape, lut = this.#luts.get(s)![0], rows = n * x.h * x.w;
+          k.q8_lut_channels(buf(s.input), lut, buf(s.output), rows, x.c);
           break;
         }
         case "concat": {
-          const a = t[s.a].shape, b = t[s.b].shape;
-          const [la, lb] = this.#luts.get(s)!;
-          k.q8_concat(buf(s.a), buf(s.b), la, lb, buf(s.output), n * a.h * a.w, a.c, b.c);
+          const a = t[s.a].shape, b = t[s.b].shape, rows = n * a.h * a.w;
+          const [lutA, lutB] = this.#luts.get(s)!;
+          k.q8_concat(buf(s.a), buf(s.b), lutA, lutB, buf(s.output), rows, a.c, b.c);
           break;
         }
       }
     }
   }
 
-  #conv(p: ConvPlacement, n: number): void {
-    const k = this.k, s = p.step;
-    const x = this.buffers.get(s.input)!, y = this.buffers.get(s.output)!;
-    const zIn = this.plan.tensors[s.input].q.zero;
-    const [pt, pl, pb, pr] = s.pad;
-    const out32 = s.floatOutput ? 1 : 0;
-    if (p.run.path === "dot") {
-      for (let i = 0; i < p.padded.length; i++) {
-        if (s.dense) k.q8_pad_lut_i16(x, p.luts[i], p.padded[i], 1, 1, n, s.c, 0, 0, 0, 0, zIn);
-        else k.q8_pad_lut_i16(x, p.luts[i], p.padded[i], n, s.h, s.w, s.c, pt, pl, pb, pr, zIn);
-      }
-      const ns = p.run.streams;
-      if (s.dense) {
-        k.q8_dense_dot(
-          p.desc,
-          ns,
-          p.asumF,
-          p.ones,
-          p.zw,
-          p.bias,
-          p.scale,
-          y,
-          n,
-          s.c,
-          s.k,
-          s.zOut,
-          s.lo,
-          out32,
-        );
-      } else {
-        k.q8_conv2d_dot(
-          p.desc,
-          ns,
-          p.asumF,
-          p.ones,
-          p.zw,
-          p.bias,
-          p.scale,
-          y,
-          n,
-          p.hp,
-          p.wp,
-          s.c,
-          s.k,
-          s.kh,
-          s.kw,
-          s.sh,
-          s.sw,
-          s.oh,
-          s.ow,
-          s.zOut,
-          s.lo,
-          out32,
-        );
-      }
-      return;
-    }
-    const skip = p.skipZero ? 1 : 0;
-    if (p.run.path === "rows") {
-      let src = x, hp = p.hp, wp = p.wp, nImg = n;
-      if (s.dense) [hp, wp, nImg] = [1, n, 1];
-      else if (p.needsPad) {
-        src = p.padded[0];
-        k.q8_pad(x, src, n, s.h, s.w, s.c, pt, pl, pb, pr, zIn);
-      }
-      k.q8_conv2d_rows(
-        src,
-        p.rows,
-        p.zw,
-        p.bias,
-        p.scale,
-        y,
-        this.#scratch,
-        nImg,
-        hp,
-        wp,
-        s.c,
-        s.k,
-        s.kh,
-        s.kw,
-        s.sh,
-        s.sw,
-        s.dense ? 1 : s.oh,
-        s.dense ? n : s.ow,
-        s.zOut,
-        s.lo,
-        out32,
-        skip,
-      );
-      return;
-    }
-    if (s.dense) {
-      k.q8_dense_table(
-        x,
-        p.table,
-        p.weights,
-        p.zw,
-        p.bias,
-        p.scale,
-        y,
-        this.#scratch,
-        n,
-        s.c,
-        s.k,
-        s.zOut,
-        s.lo,
-        out32,
-        skip,
-      );
-      return;
-    }
-    let src = x;
-    if (p.needsPad) {
-      src = p.padded[0];
-      k.q8_pad(x, src, n, s.h, s.w, s.c, pt, pl, pb, pr, zIn);
-    }
-    k.q8_conv2d_table(
-      src,
-      p.table,
-      p.weights,
-      p.zw,
-      p.bias,
-      p.scale,
-      y,
-      this.#scratch,
-      n,
-      p.hp,
-      p.wp,
-      s.c,
-      s.k,
-      s.kh,
-      s.kw,
-      s.sh,
-      s.sw,
-      s.oh,
-      s.ow,
-      s.zOut,
-      s.lo,
-      out32,
-      skip,
-    );
+  /** A pooling step over n images; the output keeps the input's encoding. */
+  #poolArgs(s: QPoolStep, n: number): PoolArgs {
+    const x = this.plan.tensors[s.input].shape, y = this.plan.tensors[s.output].shape;
+    const [pt, pl] = s.pad, fill = this.plan.tensors[s.input].q.zero;
+    return [n, x.h, x.w, x.c, s.kh, s.kw, s.sh, s.sw, pt, pl, y.h, y.w, fill];
   }
 
   /** Float logits [n][classes] of the last forward pass (a copy). */
@@ -468,17 +182,6 @@ export class QuantizedNetwork {
       throw new Error(`Quantised network: batch of ${n} samples, expected 1..${this.opts.batch}`);
     }
   }
-}
-
-function padTo<T extends Int32Array | Float32Array>(a: T, len: number): T {
-  const out = new (a.constructor as { new (n: number): T })(len);
-  out.set(a);
-  return out;
-}
-
-function sameLut(a: Int16Array | null, b: Int16Array | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** Index of the largest logit of each of n rows. */
