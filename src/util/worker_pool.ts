@@ -11,7 +11,8 @@ export interface PoolOptions {
   script: URL;
   size: number;
   /** Sent once to every worker (also to replacements) before its first task, e.g. a
-   * compiled WebAssembly.Module. */
+   * compiled WebAssembly.Module. A promise is awaited first (tasks queue meanwhile); if it
+   * rejects, every task fails with its error. */
   init?: unknown;
   /** Fail a task (and replace its worker) after this many milliseconds. */
   timeoutMs?: number;
@@ -26,6 +27,8 @@ interface Job {
 interface Slot {
   worker: Worker;
   id: number;
+  /** Its init is posted: it may take tasks. */
+  ready: boolean;
   job: Job | null;
   timer?: ReturnType<typeof setTimeout>;
 }
@@ -38,16 +41,25 @@ export class WorkerPool<I, O> {
   #queue: Job[] = [];
   #closed = false;
   #nextId = 0;
+  #init: Promise<unknown>;
+  #initError: Error | null = null;
   /** Workers started so far, replacements included. */
   started = 0;
 
   constructor(readonly options: PoolOptions) {
+    this.#init = Promise.resolve(options.init);
+    this.#init.catch((e) => {
+      this.#initError = e instanceof Error ? e : new Error(String(e));
+      for (const j of this.#queue) j.reject(this.#initError);
+      this.#queue = [];
+    });
     for (let i = 0; i < options.size; i++) this.#slots.push(this.#spawn());
   }
 
   /** Runs one task on the next free worker. */
   run(task: I): Promise<O> {
     if (this.#closed) return Promise.reject(new Error("WorkerPool is closed"));
+    if (this.#initError) return Promise.reject(this.#initError);
     return new Promise<O>((resolve, reject) => {
       this.#queue.push({ task, resolve: resolve as (v: unknown) => void, reject });
       this.#dispatch();
@@ -73,9 +85,14 @@ export class WorkerPool<I, O> {
 
   #spawn(): Slot {
     const worker = new Worker(this.options.script, { type: "module" });
-    const slot: Slot = { worker, id: this.#nextId++, job: null };
+    const slot: Slot = { worker, id: this.#nextId++, ready: false, job: null };
     this.started++;
-    worker.postMessage({ kind: "init", init: this.options.init, slot: slot.id });
+    this.#init.then((init) => {
+      if (this.#closed) return;
+      worker.postMessage({ kind: "init", init, slot: slot.id });
+      slot.ready = true;
+      this.#dispatch();
+    }, () => {});
     worker.onmessage = (e: MessageEvent) => {
       const job = slot.job;
       if (!job) return;
@@ -105,7 +122,7 @@ export class WorkerPool<I, O> {
 
   #dispatch(): void {
     for (const slot of this.#slots) {
-      if (slot.job || this.#queue.length === 0) continue;
+      if (!slot.ready || slot.job || this.#queue.length === 0) continue;
       const job = this.#queue.shift()!;
       slot.job = job;
       if (this.options.timeoutMs) {

@@ -45,3 +45,24 @@ Deno.test("a task past its time limit fails and its worker is replaced", async (
   assert.equal(await pool.run({ op: "sq", x: 2 }), 4);
   pool.close();
 });
+
+Deno.test("an init given as a promise is awaited before the first task; a rejected one fails tasks", async () => {
+  let resolve!: (v: { offset: number }) => void;
+  const pool = new WorkerPool<Task, number>({
+    script,
+    size: 2,
+    init: new Promise((r) => (resolve = r)),
+  });
+  const pending = pool.run({ op: "sq", x: 3 });
+  setTimeout(() => resolve({ offset: 100 }), 50);
+  assert.equal(await pending, 109);
+  pool.close();
+  const failing = new WorkerPool<Task, number>({
+    script,
+    size: 1,
+    init: Promise.reject(new Error("no library")),
+  });
+  await assert.rejects(failing.run({ op: "sq", x: 2 }), /no library/);
+  await assert.rejects(failing.run({ op: "sq", x: 2 }), /no library/);
+  failing.close();
+});
