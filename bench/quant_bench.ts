@@ -15,8 +15,7 @@
 import { compileEngine } from "../src/engine/wasm.ts";
 import type { Graph } from "../src/graph/graph.ts";
 import { resnet } from "../src/graph/resnet.ts";
-import { multiplierTable } from "../src/multipliers/library.ts";
-import { uniformAssignment } from "../src/quant/assignment.ts";
+import { resolveLibrary } from "../src/quant/library_tables.ts";
 import type { PathChoice } from "../src/quant/qnetwork.ts";
 import { QuantizedPool } from "../src/quant/qpool.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
@@ -86,6 +85,8 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
     }
     return top;
   };
+  const cases = opts.cases ?? DEFAULT_CASES;
+  const library = await resolveLibrary(cases.map(([name]) => name));
   for (const workers of opts.workers ?? [1, 2]) {
     const pool = await ReplicaPool.create({
       module,
@@ -101,10 +102,10 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
     } finally {
       pool.close();
     }
-    for (const [name, path] of opts.cases ?? DEFAULT_CASES) {
+    for (const [name, path] of cases) {
       const q = await QuantizedPool.create({
         plan,
-        assignment: uniformAssignment(name, await multiplierTable(name)),
+        assignment: { defaultName: name, byNode: {}, library },
         images,
         workers,
         options: { batch: 100, path },

@@ -18,6 +18,7 @@ import { DEFAULT_MULTIPLIERS, PRESETS } from "../src/search/run/config.ts";
 import { carveSearchData } from "../src/search/evaluate/data.ts";
 import { SearchPool } from "../src/search/evaluate/pool.ts";
 import { listMultipliers } from "../src/multipliers/library.ts";
+import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { loadModel } from "../src/train/model_file.ts";
@@ -124,10 +125,14 @@ await runMain(async () => {
       `test images; ${workers} worker(s).`,
   );
 
+  // Every multiplier measured or tried, resolved once and passed as it is to the workers.
+  const resolved = await resolveLibrary(
+    [...multipliers, ...refineLibrary ?? []].map((m) => m.name),
+  );
   const module = await compileEngine();
-  const trainer = new SearchPool(module, data, workers);
+  const trainer = new SearchPool(module, data, workers, resolved);
   const measurer = new MeasurePool(
-    { module, calibration: data.finalTrain, test: data.test },
+    { module, calibration: data.finalTrain, test: data.test, library: resolved },
     workers,
   );
   const close = () => {

@@ -16,6 +16,7 @@ import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
 import {
   checkAssignment,
+  type MultiplierAssignment,
   multiplierOf,
   parseAssignment,
   recordedAssignmentText,
@@ -23,7 +24,8 @@ import {
 import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
 import { inferenceEnergy } from "../src/quant/energy.ts";
 import { floatAccuracy, type LabelledImages, quantizedAccuracy } from "../src/quant/evaluate.ts";
-import { libraryAssignment } from "../src/quant/library_tables.ts";
+import { resolveLibrary } from "../src/quant/library_tables.ts";
+import { findMultiplier } from "../src/quant/multipliers.ts";
 import type { LayerRun } from "../src/quant/qnetwork.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
 import { loadModel } from "../src/train/model_file.ts";
@@ -114,9 +116,15 @@ await runMain(async () => {
 
   const graph = model.graph;
   const layerIds = [...graphCost(graph).multsByNode.keys()];
-  const { assignment, infos } = await libraryAssignment(spec.defaultName, spec.byNode);
+  // Every multiplier named, resolved once: energies, tables, decompositions.
+  const library = await resolveLibrary([
+    EXACT_NAME,
+    spec.defaultName,
+    ...Object.values(spec.byNode),
+  ]);
+  const assignment: MultiplierAssignment = { ...spec, library };
   checkAssignment(assignment, layerIds);
-  const exact = await libraryAssignment(EXACT_NAME, {});
+  const exact: MultiplierAssignment = { defaultName: EXACT_NAME, byNode: {}, library };
 
   const dataDir = f.data === undefined ? undefined : String(f.data);
   const trainSet = await getCifar10({ dir: dataDir, split: "train" });
@@ -153,7 +161,7 @@ await runMain(async () => {
     `float accuracy:              ${pct(fl.accuracy)} (${fl.correct}/${limit}; float32 engine, ` +
       `batch-norm running statistics; ${fl.imagesPerSecond.toFixed(0)} img/s)`,
   );
-  const ex = await quantizedAccuracy(plan, exact.assignment, test, limit, workers, { path });
+  const ex = await quantizedAccuracy(plan, exact, test, limit, workers, { path });
   console.log(
     `exact 8-bit accuracy:        ${pct(ex.accuracy)} (${ex.correct}/${limit}; ${EXACT_NAME} in ` +
       `every layer; ${pathsOf(ex.layers)}; ${ex.imagesPerSecond.toFixed(0)} img/s)`,
@@ -189,13 +197,9 @@ await runMain(async () => {
   const energy = inferenceEnergy(
     graph,
     (n) => multiplierOf(assignment, n),
-    (m) => infos[m].energyPj,
+    (m) => findMultiplier(library, m)!.energyPj,
   );
-  const exactEnergy = inferenceEnergy(
-    graph,
-    () => EXACT_NAME,
-    () => exact.infos[EXACT_NAME].energyPj,
-  );
+  const exactEnergy = inferenceEnergy(graph, () => EXACT_NAME, () => library[0].energyPj);
   console.log(
     `energy per inference:        ${(energy.pj / 1000).toFixed(2)} nJ (sum over layers of ` +
       `multiplications x energy per multiplication, model estimates of the library); ` +

@@ -19,7 +19,6 @@ import {
 import { RunDir } from "../src/search/run/run_dir.ts";
 import { readInitialPopulation } from "../src/search/run/warm_start.ts";
 import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/run/flags.ts";
-import type { LibraryEntry } from "../src/search/run/library.ts";
 import { evolve } from "../src/search/loop/evolve.ts";
 import { retrainFront } from "../src/search/final/retrain.ts";
 import { retrainList } from "../src/search/final/picks.ts";
@@ -28,6 +27,7 @@ import { writeReport } from "../src/search/report/write_report.ts";
 import { carveSearchData } from "../src/search/evaluate/data.ts";
 import { SearchPool } from "../src/search/evaluate/pool.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
+import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { Progress } from "../src/util/progress.ts";
@@ -73,10 +73,8 @@ function configFromFlags(f: Flags): EvolveConfig {
   return c;
 }
 
-/** The library entries the genes index, exact first (it is also the fallback). */
-async function resolveLibrary(
-  names: string[],
-): Promise<{ names: string[]; library: LibraryEntry[] }> {
+/** The library names the genes index, exact first (it is also the fallback). */
+async function libraryNames(names: string[]): Promise<string[]> {
   const all = await listMultipliers();
   const byName = new Map(all.map((m) => [m.name, m]));
   const chosen = names.length ? names : all.map((m) => m.name);
@@ -87,11 +85,7 @@ async function resolveLibrary(
       );
     }
   }
-  const ordered = [EXACT_NAME, ...chosen.filter((n) => n !== EXACT_NAME)];
-  return {
-    names: ordered,
-    library: ordered.map((n) => ({ name: n, energyPj: byName.get(n)!.energyPj })),
-  };
+  return [EXACT_NAME, ...chosen.filter((n) => n !== EXACT_NAME)];
 }
 
 await runMain(async () => {
@@ -110,14 +104,15 @@ await runMain(async () => {
     if (config.generations !== stored.generations) await dir.writeConfig(config);
   } else {
     config = configFromFlags(f);
-    config.multipliers = (await resolveLibrary(config.multipliers)).names;
+    config.multipliers = await libraryNames(config.multipliers);
     if (f["init-from"] !== undefined) {
       config.initial = await readInitialPopulation(String(f["init-from"]), config);
     }
     dir = new RunDir(String(f.run ?? join("runs", `evolve-${config.preset}-s${config.seed}`)));
     await dir.create(config);
   }
-  const { library } = await resolveLibrary(config.multipliers);
+  // Resolved once (energies, tables, decompositions), then passed as it is to the workers.
+  const library = await resolveLibrary(await libraryNames(config.multipliers));
 
   const dataDir = f.data === undefined ? undefined : String(f.data);
   const data = carveSearchData(
@@ -141,7 +136,7 @@ await runMain(async () => {
     `start: ${JSON.stringify({ resume: f.resume !== undefined, generations: config.generations })}`,
   );
 
-  const pool = new SearchPool(await compileEngine(), data, config.workers);
+  const pool = new SearchPool(await compileEngine(), data, config.workers, library);
   Deno.addSignalListener("SIGINT", () => {
     console.error(
       `\nstopped. Every finished evaluation is saved; continue with: deno task evolve --resume ${dir.path}`,

@@ -160,12 +160,10 @@ await runMain(async () => {
       accuracy[mode] = correct / verify;
       let agreement = "";
       if (mode !== "float") {
-        const tables = Object.fromEntries(embeddable.tables!.map((t) => [t.name, t.table]));
         const assignment: MultiplierAssignment = {
           defaultName: mode === "exact8" ? EXACT_NAME : choice.defaultName,
           byNode: mode === "exact8" ? {} : choice.byNode,
-          tables,
-          decompositions: {},
+          library: embeddable.tables!, // the file's tables and energies, as the classifier's
         };
         const want = await hostLogits(model, images, verify, {
           calibrationImages: trainSet.images,

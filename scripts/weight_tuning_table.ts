@@ -14,7 +14,7 @@ import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
 import { CALIBRATION, quantizedAccuracyHere } from "../src/quant/quantized_model.ts";
 import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
-import { multiplierTable } from "../src/multipliers/library.ts";
+import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { graphCost } from "../src/graph/count.ts";
 
 const [modelPath, ...names] = Deno.args;
@@ -33,19 +33,17 @@ const model = await loadModel(modelPath);
 const plan = await quantizeWithCalibration(model, train.images, 256, CALIBRATION, {}, engine);
 const stats = await activationStats(plan, train.images, 256, engine);
 const layers = [...graphCost(model.graph).multsByNode.keys()];
-const exact = await multiplierTable("mul8u_exact");
+const library = await resolveLibrary(["mul8u_exact", ...names]);
 const count = Number(Deno.env.get("COUNT") ?? 10000);
 console.log(
   `multiplier\tbias correction %\tweight tuning + bias correction % (${count} test images)` +
     `\tms to correct the plan: bias only, with tuning`,
 );
 for (const name of names) {
-  const t = await multiplierTable(name);
   const assignment = {
     defaultName: "mul8u_exact",
     byNode: Object.fromEntries(layers.map((l) => [l, name])),
-    tables: { mul8u_exact: exact, [name]: t },
-    decompositions: {},
+    library,
   };
   const row = [name.replace(/^mul8u_/, "")], ms: string[] = [];
   for (const tune of [false, true]) {

@@ -10,6 +10,7 @@ import type { SavedModel } from "../train/model_file.ts";
 import type { Dataset } from "../train/replica.ts";
 import { graphCost } from "../graph/count.ts";
 import { QuantizedModel } from "../quant/quantized_model.ts";
+import type { ResolvedLibrary } from "../quant/multipliers.ts";
 
 export interface MeasureSetup {
   module: WebAssembly.Module;
@@ -19,6 +20,8 @@ export interface MeasureSetup {
   compensate: boolean;
   /** With `compensate`, weight bytes tuned to each multiplier too. */
   tuneWeights: boolean;
+  /** The resolved multipliers `accuracy` may be asked for, and the exact one. */
+  library: ResolvedLibrary;
 }
 
 /** One trained network, quantised once, measured with any multiplier. */
@@ -35,7 +38,7 @@ export class NetworkMeasurer {
       count: Math.min(setup.calibrationImages, setup.calibration.labels.length),
       compensate: setup.compensate,
       tuneWeights: setup.tuneWeights,
-    });
+    }, setup.library);
     return new NetworkMeasurer(quantized, [...graphCost(model.graph).multsByNode.keys()]);
   }
 

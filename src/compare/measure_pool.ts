@@ -4,6 +4,7 @@
  */
 import { WorkerPool } from "../util/worker_pool.ts";
 import type { MeasureInit, PairResult, PairTask } from "./measure_worker.ts";
+import { wholeLibrary } from "../quant/library_tables.ts";
 
 /** What measures a pair: the pool in a run, a stand-in in tests. */
 export interface PairMeasurer {
@@ -17,7 +18,10 @@ export class MeasurePool implements PairMeasurer {
     this.#pool = new WorkerPool({
       script: new URL("./measure_worker.ts", import.meta.url),
       size: workers,
-      init,
+      init: Promise.resolve(init.library ?? wholeLibrary()).then((library) => ({
+        ...init,
+        library,
+      })),
     });
   }
 

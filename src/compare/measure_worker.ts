@@ -8,12 +8,15 @@ import { serveTasks } from "../util/worker_task.ts";
 import type { Dataset } from "../train/replica.ts";
 import { decodeModel } from "../train/model_file.ts";
 import { NetworkMeasurer } from "./measure.ts";
+import type { ResolvedLibrary } from "../quant/multipliers.ts";
 
 export interface MeasureInit {
   module: WebAssembly.Module;
   /** The training images of the networks (the first ones calibrate). */
   calibration: Dataset;
   test: Dataset;
+  /** The resolved multipliers tasks may name (default: every library multiplier), sent once. */
+  library?: ResolvedLibrary;
 }
 
 export interface PairTask {
@@ -33,7 +36,8 @@ export interface PairResult {
 
 let cached: { key: string; measurer: NetworkMeasurer } | undefined;
 
-serveTasks<PairTask, PairResult, MeasureInit>(async (task, init) => {
+// MeasurePool fills in the library.
+serveTasks<PairTask, PairResult, Required<MeasureInit>>(async (task, init) => {
   const t0 = performance.now();
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", task.model as BufferSource));
   const key = `${
@@ -49,6 +53,7 @@ serveTasks<PairTask, PairResult, MeasureInit>(async (task, init) => {
         calibrationImages: task.calibrationImages,
         compensate: task.compensate,
         tuneWeights: task.tuneWeights,
+        library: init.library,
       }),
     };
   }

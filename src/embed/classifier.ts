@@ -16,12 +16,13 @@ import {
   recordedAssignmentText,
 } from "../quant/assignment.ts";
 import type { Calibration } from "../quant/calibrate.ts";
+import { findMultiplier, type ResolvedLibrary, tableMultiplier } from "../quant/multipliers.ts";
 import { argmaxRows, type LayerRun, QuantizedNetwork } from "../quant/qnetwork.ts";
 import type { QPlan } from "../quant/plan.ts";
 import { exactTable } from "../quant/decompose.ts";
 import { graphCost } from "../graph/count.ts";
 import { CIFAR10_IMAGE_BYTES, prepareEvalBatch } from "../train/augment.ts";
-import type { InferenceSpec, SavedModel } from "../train/model_file.ts";
+import type { InferenceSpec, ModelTable, SavedModel } from "../train/model_file.ts";
 import { Network } from "../train/network.ts";
 import { applyCorrections, measureSpec, planFromSpec } from "./spec.ts";
 import { type LoadedModel, modelName } from "./model.ts";
@@ -152,7 +153,7 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
       count: opts.calibration.count ?? Math.min(1000, available),
       calibration: opts.calibration.method ?? { method: "percentile", percentile: 99.999 },
       multipliers: choice,
-      tables: compensate ? assignment.tables : {},
+      library: compensate ? assignment.library : [],
       compensate,
       engine: () => instantiateEngine(module),
     });
@@ -268,7 +269,7 @@ function choiceOf(
 function assignmentOf(
   choice: { defaultName: string; byNode: Record<string, string> },
   layerIds: string[],
-  tables: Map<string, { table: Uint16Array }>,
+  tables: Map<string, ModelTable>,
   name: string,
 ): MultiplierAssignment {
   for (const node of Object.keys(choice.byNode)) {
@@ -279,13 +280,13 @@ function assignmentOf(
       );
     }
   }
-  const out: Record<string, Uint16Array> = {};
+  const library: ResolvedLibrary = [];
   for (const node of layerIds) {
     const mult = choice.byNode[node] ?? choice.defaultName;
-    if (mult in out) continue;
-    const t = tables.get(mult)?.table;
-    if (t) out[mult] = t;
-    else if (mult === EXACT_NAME) out[mult] = exactTable();
+    if (findMultiplier(library, mult)) continue;
+    const t = tables.get(mult);
+    if (t) library.push(tableMultiplier(mult, t.table, t.energyPj));
+    else if (mult === EXACT_NAME) library.push(tableMultiplier(mult, exactTable()));
     else {
       const carried = [...tables.keys()].filter((m) => m !== EXACT_NAME);
       throw new Error(
@@ -296,12 +297,7 @@ function assignmentOf(
       );
     }
   }
-  return {
-    defaultName: choice.defaultName,
-    byNode: choice.byNode,
-    tables: out,
-    decompositions: {},
-  };
+  return { defaultName: choice.defaultName, byNode: choice.byNode, library };
 }
 
 function imageCount(images: Uint8Array, count: number | undefined): number {

@@ -17,9 +17,11 @@
  */
 import { compileEngine, type Engine, instantiateEngine } from "../engine/wasm.ts";
 import { graphCost } from "../graph/count.ts";
-import { EXACT_NAME, getMultiplier, multiplierTable } from "../multipliers/library.ts";
+import { EXACT_NAME } from "../multipliers/library.ts";
 import { parseAssignment, recordedAssignmentText } from "../quant/assignment.ts";
 import type { Calibration } from "../quant/calibrate.ts";
+import { resolveLibrary } from "../quant/library_tables.ts";
+import { findMultiplier, type ResolvedLibrary } from "../quant/multipliers.ts";
 import type { WeightGranularity } from "../quant/quantize.ts";
 import type { ModelTable, SavedModel } from "../train/model_file.ts";
 import { measureSpec } from "./spec.ts";
@@ -57,6 +59,9 @@ export interface SelfContainedOptions {
   source?: string;
   /** Engine module (default: build/approxnas.wasm). */
   module?: WebAssembly.Module;
+  /** The run's resolved multipliers, holding every one carried (default: resolved from the
+   * library files). */
+  library?: ResolvedLibrary;
   /** Multiplier library directory (default data/multipliers). */
   dataDir?: string;
 }
@@ -99,15 +104,23 @@ export async function makeSelfContained(
       ...(opts.extraMultipliers ?? []),
     ]),
   ];
-  const tables: ModelTable[] = [];
-  const byName: Record<string, Uint16Array> = {};
-  const library = opts.dataDir ? { dataDir: opts.dataDir } : undefined;
-  for (const name of names) {
-    const info = await getMultiplier(name, library);
-    const table = await multiplierTable(name, library);
-    tables.push({ name, energyPj: info.energyPj, table });
-    byName[name] = table;
-  }
+  const library = opts.library ??
+    await resolveLibrary(names, opts.dataDir ? { dataDir: opts.dataDir } : undefined);
+  const carried = names.map((name) => {
+    const m = findMultiplier(library, name);
+    if (!m) {
+      throw new Error(
+        `makeSelfContained: multiplier '${name}' is not in the library given ` +
+          `(${library.map((x) => x.name).join(", ")})`,
+      );
+    }
+    return m;
+  });
+  const tables: ModelTable[] = carried.map((m) => ({
+    name: m.name,
+    energyPj: m.energyPj,
+    table: m.table,
+  }));
   const available = Math.floor(opts.calibrationImages.length / 3072);
   const recorded = recordedCalibration(model.meta);
   const count = opts.calibrationCount ??
@@ -121,7 +134,7 @@ export async function makeSelfContained(
     weights: opts.weights,
     source: opts.source ?? "CIFAR-10 training images",
     multipliers: choice,
-    tables: byName,
+    library: carried,
     compensate: opts.compensate ?? model.meta.errorCompensation === true,
     tuneWeights: opts.tuneWeights ?? model.meta.weightTuning === true,
     engine,

@@ -12,6 +12,7 @@
  */
 import type { Engine } from "../engine/wasm.ts";
 import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "../quant/assignment.ts";
+import { findMultiplier, type ResolvedLibrary } from "../quant/multipliers.ts";
 import { calibrateRanges, type Calibration, type Range } from "../quant/calibrate.ts";
 import { activationStats, compensateWithMaps, remapWeights } from "../quant/compensate.ts";
 import { base64ToBytes, bytesToBase64 } from "../util/base64.ts";
@@ -30,8 +31,8 @@ export interface SpecOptions {
   source?: string;
   /** The approximate multipliers. */
   multipliers: { defaultName: string; byNode: Record<string, string> };
-  /** Product tables: corrections are measured for every non-exact one. */
-  tables: Record<string, Uint16Array>;
+  /** The multipliers: corrections are measured for every non-exact one. */
+  library: ResolvedLibrary;
   /** Default of approximate 8-bit: subtract the corrections. */
   compensate: boolean;
   /** Also tune the weight bytes to each multiplier (stored as `weightMaps`). */
@@ -70,13 +71,13 @@ export async function measureSpec(model: SavedModel, opts: SpecOptions): Promise
     ranges: Object.fromEntries(ids.map((id) => [id, [ranges.get(id)!.lo, ranges.get(id)!.hi]])),
     corrections: {},
   };
-  const approximate = Object.entries(opts.tables).filter(([, t]) => !isExactTable(t));
+  const approximate = opts.library.filter((m) => !isExactTable(m.table));
   if (approximate.length) {
     const plan = planFromSpec(model, spec);
     const stats = await activationStats(plan, opts.images, opts.count, await opts.engine());
     const tuneWeights = opts.tuneWeights === true;
     if (tuneWeights) spec.weightMaps = {};
-    for (const [name, table] of approximate) {
+    for (const { name, table } of approximate) {
       const { plan: compensated, weightMaps } = compensateWithMaps(
         plan,
         uniformAssignment(name, table),
@@ -128,7 +129,7 @@ export function applyCorrections(
   const isExact = (mult: string) => {
     let e = exact.get(mult);
     if (e === undefined) {
-      const t = assignment.tables[mult];
+      const t = findMultiplier(assignment.library, mult)?.table;
       exact.set(mult, e = t !== undefined && isExactTable(t));
     }
     return e;

@@ -1,28 +1,50 @@
 /**
  * Which multiplier each conv and dense layer uses: a default for every layer plus per-node
- * overrides, and the product tables they name (with their decompositions, found once per
- * table). Plain data, so it can be sent to workers.
+ * overrides (a choice, as `--multiplier` and model files name it), over the resolved
+ * multipliers it names (multipliers.ts). Plain data, so it can be sent to workers.
  */
-import { decomposeTable, type TableDecomposition } from "./decompose.ts";
+import {
+  findMultiplier,
+  type Multiplier,
+  type ResolvedLibrary,
+  tableMultiplier,
+} from "./multipliers.ts";
 
-export interface MultiplierAssignment {
-  /** Multiplier of every conv/dense node not in `byNode`. */
+/** Multiplier names: one for every conv/dense node not in `byNode`, and node id -> name. */
+export interface MultiplierChoice {
   defaultName: string;
-  /** node id -> multiplier name. */
   byNode: Record<string, string>;
-  /** name -> product table (65,536 entries, index a * 256 + b). */
-  tables: Record<string, Uint16Array>;
-  /** name -> its decomposition, or null (none within the term limit); filled by `prepare`. */
-  decompositions: Record<string, TableDecomposition | null>;
+}
+
+export interface MultiplierAssignment extends MultiplierChoice {
+  /** The multipliers it may name (more do no harm). */
+  library: ResolvedLibrary;
 }
 
 /** An assignment of one table to every layer (tests and simple runs). */
 export function uniformAssignment(name: string, table: Uint16Array): MultiplierAssignment {
-  return { defaultName: name, byNode: {}, tables: { [name]: table }, decompositions: {} };
+  return { defaultName: name, byNode: {}, library: [tableMultiplier(name, table)] };
 }
 
-export function multiplierOf(a: MultiplierAssignment, node: string): string {
+/** A choice over tables known by name only (tests, a model file's tables). */
+export function tableAssignment(
+  choice: MultiplierChoice,
+  tables: Record<string, Uint16Array>,
+): MultiplierAssignment {
+  const library = Object.entries(tables).map(([name, t]) => tableMultiplier(name, t));
+  return { defaultName: choice.defaultName, byNode: { ...choice.byNode }, library };
+}
+
+export function multiplierOf(a: MultiplierChoice, node: string): string {
   return a.byNode[node] ?? a.defaultName;
+}
+
+/** The multiplier of layer `node`; throws when the library lacks it. */
+export function layerMultiplier(a: MultiplierAssignment, node: string): Multiplier {
+  const name = multiplierOf(a, node);
+  const m = findMultiplier(a.library, name);
+  if (!m) throw new Error(`No product table for multiplier '${name}' (layer '${node}')`);
+  return m;
 }
 
 /**
@@ -32,7 +54,7 @@ export function multiplierOf(a: MultiplierAssignment, node: string): string {
 export function parseAssignment(
   text: string,
   fallback: string,
-): { defaultName: string; byNode: Record<string, string> } {
+): MultiplierChoice {
   let defaultName = fallback;
   let sawDefault = false;
   const byNode: Record<string, string> = {};
@@ -54,14 +76,6 @@ export function parseAssignment(
   return { defaultName, byNode };
 }
 
-/** Finds (once) the decomposition of every table; maxTerms bounds the rank-1 terms. */
-export function prepareAssignment(a: MultiplierAssignment, maxTerms = 8): MultiplierAssignment {
-  for (const [name, table] of Object.entries(a.tables)) {
-    if (!(name in a.decompositions)) a.decompositions[name] = decomposeTable(table, { maxTerms });
-  }
-  return a;
-}
-
 /** Throws when a node of `nodes` (or the default) names a multiplier without a table. */
 export function checkAssignment(a: MultiplierAssignment, nodes: string[]): void {
   for (const node of Object.keys(a.byNode)) {
@@ -72,12 +86,7 @@ export function checkAssignment(a: MultiplierAssignment, nodes: string[]): void 
       );
     }
   }
-  for (const node of nodes) {
-    const name = multiplierOf(a, node);
-    if (!(name in a.tables)) {
-      throw new Error(`No product table for multiplier '${name}' (layer '${node}')`);
-    }
-  }
+  for (const node of nodes) layerMultiplier(a, node);
 }
 
 /**

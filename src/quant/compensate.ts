@@ -13,7 +13,7 @@
  */
 import type { Engine } from "../engine/wasm.ts";
 import { loadEngine } from "../engine/wasm.ts";
-import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "./assignment.ts";
+import { layerMultiplier, type MultiplierAssignment, uniformAssignment } from "./assignment.ts";
 import { exactTable } from "./decompose.ts";
 import type { QConvStep, QPlan } from "./plan.ts";
 import { QuantizedNetwork } from "./qnetwork.ts";
@@ -98,9 +98,9 @@ export function compensateWithMaps(
   const weightMaps = new Map<string, Uint8Array[]>();
   const steps = plan.steps.map((s) => {
     if (s.op !== "conv") return s;
-    const table = assignment.tables[multiplierOf(assignment, s.node)];
+    const table = layerMultiplier(assignment, s.node).table;
     const hist = stats.get(s.node);
-    if (!table || !hist) throw new Error(`compensatePlan: no table or statistics for '${s.node}'`);
+    if (!hist) throw new Error(`compensatePlan: no activation statistics for '${s.node}'`);
     const zIn = plan.tensors[s.input].q.zero;
     const stored = storedWeightMaps(table, hist, options.tuneWeights === true);
     weightMaps.set(s.node, stored);

@@ -1,21 +1,36 @@
 /**
- * Fetching what an assignment names from the multiplier library (src/multipliers/): product
- * tables for inference and energies for the energy figure.
+ * Resolving multipliers from the library (src/multipliers/): each one's energy per
+ * multiplication from its info, its product table (simulated and checked against the recorded
+ * digest) and the table's decomposition, once, for the whole run (multipliers.ts).
  */
-import { getMultiplier, type MultiplierInfo, multiplierTable } from "../multipliers/library.ts";
-import type { MultiplierAssignment } from "./assignment.ts";
+import {
+  getMultiplier,
+  type LibraryOptions,
+  listMultipliers,
+  multiplierTable,
+} from "../multipliers/library.ts";
+import { type ResolvedLibrary, withDecompositions } from "./multipliers.ts";
 
-/** An assignment of library multipliers, with their tables and infos. */
-export async function libraryAssignment(
-  defaultName: string,
-  byNode: Record<string, string>,
-): Promise<{ assignment: MultiplierAssignment; infos: Record<string, MultiplierInfo> }> {
-  const names = [...new Set([defaultName, ...Object.values(byNode)])];
-  const infos: Record<string, MultiplierInfo> = {};
-  const tables: Record<string, Uint16Array> = {};
-  for (const name of names) {
-    infos[name] = await getMultiplier(name);
-    tables[name] = await multiplierTable(name);
+/** The library multipliers `names`, in that order, each once; unknown names throw with close
+ * names. */
+export async function resolveLibrary(
+  names: string[],
+  options?: LibraryOptions,
+): Promise<ResolvedLibrary> {
+  const library: ResolvedLibrary = [];
+  for (const name of new Set(names)) {
+    const info = await getMultiplier(name, options);
+    library.push({ name, energyPj: info.energyPj, table: await multiplierTable(name, options) });
   }
-  return { assignment: { defaultName, byNode, tables, decompositions: {} }, infos };
+  return withDecompositions(library);
+}
+
+let whole: Promise<ResolvedLibrary> | undefined;
+
+/** Every multiplier of the default library (what a worker pool gets when not told), resolved
+ * once per process. */
+export function wholeLibrary(): Promise<ResolvedLibrary> {
+  whole ??= listMultipliers().then((all) => resolveLibrary(all.map((m) => m.name)));
+  whole.catch(() => (whole = undefined));
+  return whole;
 }

@@ -9,7 +9,7 @@
  * - "table": one scalar look-up per product; the baseline.
  */
 import type { Engine } from "../engine/wasm.ts";
-import { type MultiplierAssignment, multiplierOf, prepareAssignment } from "./assignment.ts";
+import { layerMultiplier, type MultiplierAssignment } from "./assignment.ts";
 import { encodeImages, inputTable } from "./input.ts";
 import type { QConvStep, QPlan, QPoolStep, QStep } from "./plan.ts";
 import { type PoolArgs, type QKernels, quantKernels } from "./qkernels.ts";
@@ -48,7 +48,6 @@ export class QuantizedNetwork {
     this.k = quantKernels(engine);
     const placement = new Placement(engine, this.k);
     const batch = opts.batch;
-    prepareAssignment(assignment);
     const inputId = plan.graph.nodes[0].id;
     this.inputTable = inputTable(plan.tensors[inputId].q);
 
@@ -66,15 +65,12 @@ export class QuantizedNetwork {
       if (s.op === "lut") this.#luts.set(s, [placement.u8(s.lut)]);
       if (s.op === "concat") this.#luts.set(s, [placement.u8(s.lutA), placement.u8(s.lutB)]);
       if (s.op !== "conv") continue;
-      const name = multiplierOf(assignment, s.node);
-      const table = assignment.tables[name];
-      if (!table) throw new Error(`No product table for multiplier '${name}' (layer '${s.node}')`);
       const op = createConvOperator(
         {
           placement,
           batch,
           zIn: plan.tensors[s.input].q.zero,
-          multiplier: { name, table, decomposition: assignment.decompositions[name] },
+          multiplier: layerMultiplier(assignment, s.node),
         },
         s,
         opts.path ?? "auto",

@@ -4,7 +4,8 @@
  */
 import { compileEngine } from "../engine/wasm.ts";
 import { shareBytes, split } from "../train/replica_pool.ts";
-import { type MultiplierAssignment, prepareAssignment } from "./assignment.ts";
+import type { MultiplierAssignment } from "./assignment.ts";
+import { withDecompositions } from "./multipliers.ts";
 import type { QPlan } from "./plan.ts";
 import type { LayerRun, QuantizedNetworkOptions } from "./qnetwork.ts";
 
@@ -63,7 +64,7 @@ export class QuantizedPool {
     module?: WebAssembly.Module;
   }): Promise<QuantizedPool> {
     const module = opts.module ?? await compileEngine();
-    prepareAssignment(opts.assignment); // decompositions found once, not per worker
+    withDecompositions(opts.assignment.library); // found once, not per worker
     const images = shareBytes(opts.images);
     const workers = Array.from({ length: opts.workers }, () => new WorkerHandle());
     try {

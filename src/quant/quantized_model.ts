@@ -7,7 +7,8 @@
 import { type Engine, instantiateEngine } from "../engine/wasm.ts";
 import type { Dataset } from "../train/replica.ts";
 import type { SavedModel } from "../train/model_file.ts";
-import { EXACT_NAME, multiplierTable } from "../multipliers/library.ts";
+import { EXACT_NAME } from "../multipliers/library.ts";
+import type { ResolvedLibrary } from "./multipliers.ts";
 import { quantizeWithCalibration } from "./quantize.ts";
 import { argmaxRows, QuantizedNetwork } from "./qnetwork.ts";
 import type { MultiplierAssignment } from "./assignment.ts";
@@ -16,13 +17,6 @@ import { type ActivationStats, activationStats, compensatePlan } from "./compens
 
 /** Activation ranges as `deno task evaluate` sets them by default (src/quant/README.md). */
 export const CALIBRATION = { method: "percentile", percentile: 99.999 } as const;
-
-const tables = new Map<string, Uint16Array>();
-async function tableOf(name: string): Promise<Uint16Array> {
-  let t = tables.get(name);
-  if (!t) tables.set(name, t = await multiplierTable(name));
-  return t;
-}
 
 /** Accuracy of a quantised plan through `assignment` on the first `count` images of `data`. */
 export async function quantizedAccuracyHere(
@@ -67,6 +61,8 @@ export class QuantizedModel {
     readonly engine: Engine,
     readonly plan: QPlan,
     readonly calibration: CalibrationSetup,
+    /** The multipliers `accuracy` may be asked for, and the exact one. */
+    readonly library: ResolvedLibrary,
   ) {}
 
   /** Quantises `model` with activation ranges (CALIBRATION) from the first `count` images. */
@@ -74,6 +70,7 @@ export class QuantizedModel {
     module: WebAssembly.Module,
     model: SavedModel,
     calibration: CalibrationSetup,
+    library: ResolvedLibrary,
   ): Promise<QuantizedModel> {
     const engine = await instantiateEngine(module);
     const plan = await quantizeWithCalibration(
@@ -84,7 +81,7 @@ export class QuantizedModel {
       {},
       engine,
     );
-    return new QuantizedModel(module, engine, plan, calibration);
+    return new QuantizedModel(module, engine, plan, calibration, library);
   }
 
   /** Accuracy on `data` with `multipliers` (node id -> library name; missing nodes exact). */
@@ -93,8 +90,7 @@ export class QuantizedModel {
     const assignment: MultiplierAssignment = {
       defaultName: EXACT_NAME,
       byNode: multipliers,
-      tables: Object.fromEntries(await Promise.all(names.map(async (n) => [n, await tableOf(n)]))),
-      decompositions: {},
+      library: this.library,
     };
     const { images, count, compensate, tuneWeights } = this.calibration;
     const approximate = names.length > 1;

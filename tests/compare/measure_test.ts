@@ -8,6 +8,7 @@ import { lenet5 } from "../../src/graph/lenet.ts";
 import { graphCost } from "../../src/graph/count.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { encodeModel } from "../../src/train/model_file.ts";
+import { resolveLibrary } from "../../src/quant/library_tables.ts";
 import { synthetic } from "./_data.ts";
 
 Deno.test("baseline measurement reproduces trainAndMeasure's exact and approximate 8-bit accuracy", async () => {
@@ -20,6 +21,7 @@ Deno.test("baseline measurement reproduces trainAndMeasure's exact and approxima
     ["mul8u_bam_h3v9", true, true],
     ["mul8u_ot_a3b3", false, false],
   ] as const;
+  const library = await resolveLibrary(["mul8u_exact", ...cases.map(([m]) => m)]);
   for (const [multiplier, compensate, tuneWeights] of cases) {
     const r = await trainAndMeasure({
       module,
@@ -34,14 +36,15 @@ Deno.test("baseline measurement reproduces trainAndMeasure's exact and approxima
       calibrationImages: 48,
       compensate,
       tuneWeights,
+      library,
     });
     const setup = { module, calibration: train, calibrationImages: 48, compensate, tuneWeights };
     const what = `${multiplier}, compensate ${compensate}, tune ${tuneWeights}`;
-    const here = await NetworkMeasurer.create(r.model, setup);
+    const here = await NetworkMeasurer.create(r.model, { ...setup, library });
     assert.equal(await here.accuracy("mul8u_exact", test), r.measured.exact8, `exact, ${what}`);
     assert.equal(await here.accuracy(multiplier, test), r.measured.approx8, `approx, ${what}`);
     // The same through the worker pool, two pairs at once.
-    const pool = new MeasurePool({ module, calibration: train, test }, 2);
+    const pool = new MeasurePool({ module, calibration: train, test, library }, 2);
     try {
       const task = { network: "lenet5", model: encodeModel(r.model), ...setup };
       const [exact, approx] = await Promise.all([

@@ -6,7 +6,7 @@
 import { graphCost } from "../../src/graph/count.ts";
 import { loadEngine } from "../../src/engine/wasm.ts";
 import { EXACT_NAME, multiplierTable } from "../../src/multipliers/library.ts";
-import { parseAssignment } from "../../src/quant/assignment.ts";
+import { parseAssignment, tableAssignment } from "../../src/quant/assignment.ts";
 import type { Calibration } from "../../src/quant/calibrate.ts";
 import { hostLogits as hostPathLogits } from "../../src/embed/host_path.ts";
 import type { SavedModel } from "../../src/train/model_file.ts";
@@ -44,7 +44,7 @@ export async function hostLogits(
     calibrationImages,
     calibrationCount: CALIBRATION_COUNT,
     calibration: CALIBRATION,
-    assignment: { ...spec, tables, decompositions: {} },
+    assignment: tableAssignment(spec, tables),
     compensate: opts.compensate,
     tuneWeights: opts.tuneWeights,
     engine: loadEngine,

@@ -6,7 +6,11 @@
 import assert from "node:assert/strict";
 import { loadEngine } from "../../src/engine/wasm.ts";
 import { graphCost } from "../../src/graph/count.ts";
-import type { MultiplierAssignment } from "../../src/quant/assignment.ts";
+import {
+  layerMultiplier,
+  type MultiplierAssignment,
+  tableAssignment,
+} from "../../src/quant/assignment.ts";
 import { encodeImages, inputTable } from "../../src/quant/input.ts";
 import { argmaxRows, type PathChoice, QuantizedNetwork } from "../../src/quant/qnetwork.ts";
 import { QuantizedPool } from "../../src/quant/qpool.ts";
@@ -37,7 +41,7 @@ function mixed(): MultiplierAssignment {
   };
   const names = Object.keys(tables);
   const byNode = Object.fromEntries(layers.map((id, i) => [id, names[i % names.length]]));
-  return { defaultName: "exact", byNode, tables, decompositions: {} };
+  return tableAssignment({ defaultName: "exact", byNode }, tables);
 }
 
 for (const path of ["auto", "table", "rows"] as PathChoice[]) {
@@ -52,7 +56,7 @@ for (const path of ["auto", "table", "rows"] as PathChoice[]) {
         "every path runs",
       );
     }
-    const tableOf = (node: string) => assignment.tables[assignment.byNode[node]];
+    const tableOf = (node: string) => layerMultiplier(assignment, node).table;
     for (const n of [3, 1]) {
       net.loadImages(images, 2, n);
       net.forward(n);
@@ -70,19 +74,12 @@ for (const path of ["auto", "table", "rows"] as PathChoice[]) {
 
 Deno.test("a layer's multiplier changes that layer's output and nothing before it", async () => {
   const engine = await loadEngine();
-  const all = {
-    defaultName: "exact",
-    byNode: {},
-    tables: { exact: exactTable() },
-    decompositions: {},
-  };
+  const all = tableAssignment({ defaultName: "exact", byNode: {} }, { exact: exactTable() });
   const target = layers[2];
-  const one = {
-    ...all,
-    byNode: { [target]: "t6" },
-    tables: { exact: exactTable(), t6: truncatedTable(9) },
-    decompositions: {},
-  };
+  const one = tableAssignment(
+    { defaultName: "exact", byNode: { [target]: "t6" } },
+    { exact: exactTable(), t6: truncatedTable(9) },
+  );
   const a = new QuantizedNetwork(engine, plan, all, { batch: 4 });
   const b = new QuantizedNetwork(engine, plan, one, { batch: 4 });
   for (const net of [a, b]) {

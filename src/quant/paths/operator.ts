@@ -5,7 +5,7 @@
  * network's life); `run(n)` calls its kernels on the first n images. The kernels themselves
  * are in assembly/ (contract: src/quant/qkernels.ts).
  */
-import type { TableDecomposition } from "../decompose.ts";
+import type { Multiplier } from "../multipliers.ts";
 import type { QConvStep } from "../plan.ts";
 import type { DenseArgs, OutputArgs, WindowArgs } from "../qkernels.ts";
 import type { Placement } from "./placement.ts";
@@ -36,16 +36,8 @@ export interface ConvContext {
   batch: number;
   /** The input's zero-point: the byte padding stands for (real 0). */
   zIn: number;
-  multiplier: StepMultiplier;
-}
-
-/** A step's multiplier as the paths need it. */
-export interface StepMultiplier {
-  name: string;
-  /** 65,536 products, index a * 256 + w. */
-  table: Uint16Array;
-  /** Its decomposition, or null when it has none within the term limit. */
-  decomposition: TableDecomposition | null;
+  /** The step's multiplier. */
+  multiplier: Multiplier;
 }
 
 export interface ConvOperator {

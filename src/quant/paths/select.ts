@@ -2,6 +2,7 @@
  * Which path a conv/dense step takes, and its operator: dot where the multiplier's table
  * decomposes within the stream limit, else rows (or what the caller forces).
  */
+import { decompositionOf } from "../multipliers.ts";
 import { type DotLayerData, packDotLayer } from "../pack.ts";
 import type { QConvStep } from "../plan.ts";
 import { createDotConv } from "./dot.ts";
@@ -22,7 +23,7 @@ export function createConvOperator(
   path: PathChoice,
   maxStreams: number,
 ): ConvOperator {
-  const multiplier = ctx.multiplier, dec = multiplier.decomposition;
+  const multiplier = ctx.multiplier, dec = decompositionOf(multiplier);
   let dot: DotLayerData | null = null;
   if ((path === "auto" || path === "dot") && dec) dot = packDotLayer(step, dec, maxStreams);
   if (dot) return createDotConv(ctx, step, dot);

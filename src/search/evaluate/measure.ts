@@ -10,6 +10,7 @@ import type { Dataset } from "../../train/replica.ts";
 import type { SavedModel } from "../../train/model_file.ts";
 import { EXACT_NAME } from "../../multipliers/library.ts";
 import { CALIBRATION, QuantizedModel } from "../../quant/quantized_model.ts";
+import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 
 export interface Measured {
   float: number;
@@ -48,6 +49,8 @@ export async function trainAndMeasure(opts: {
   /** With `compensate`, also tune each layer's weight bytes to its multiplier
    * (src/quant/weight_tuning.ts). */
   tuneWeights?: boolean;
+  /** The run's resolved multipliers: the exact one and every one `multipliers` names. */
+  library: ResolvedLibrary;
   meta?: Record<string, unknown>;
 }): Promise<TrainAndMeasure> {
   const recipe: TrainRecipe = {
@@ -81,7 +84,7 @@ export async function trainAndMeasure(opts: {
     count: calib,
     compensate: opts.compensate,
     tuneWeights: opts.tuneWeights === true,
-  });
+  }, opts.library);
   const exact8 = await quantized.accuracy({}, opts.evalData);
   const approximate = Object.values(opts.multipliers).some((n) => n !== EXACT_NAME);
   const approx8 = approximate ? await quantized.accuracy(opts.multipliers, opts.evalData) : exact8;

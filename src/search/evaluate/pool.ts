@@ -13,16 +13,27 @@ import type {
   FinalTrainer,
 } from "./task.ts";
 import type { SearchData } from "./data.ts";
-import type { SearchJob } from "./worker.ts";
+import type { SearchJob, SearchWorkerInit } from "./worker.ts";
+import { wholeLibrary } from "../../quant/library_tables.ts";
+import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 
 export class SearchPool implements Evaluator, FinalTrainer {
   #pool: WorkerPool<SearchJob, CandidateResult | FinalResult>;
 
-  constructor(module: WebAssembly.Module, data: SearchData, workers: number) {
+  /** `library`: the run's resolved multipliers, sent once to each worker (default: every
+   * library multiplier). */
+  constructor(
+    module: WebAssembly.Module,
+    data: SearchData,
+    workers: number,
+    library?: ResolvedLibrary,
+  ) {
+    const init: Promise<SearchWorkerInit> = Promise.resolve(library ?? wholeLibrary())
+      .then((library) => ({ module, data, library }));
     this.#pool = new WorkerPool({
       script: new URL("./worker.ts", import.meta.url),
       size: workers,
-      init: { module, data },
+      init,
     });
   }
 

@@ -12,6 +12,7 @@ import { makeSelfContained } from "../../embed/export.ts";
 import { decodeModel, encodeModel, type SavedModel } from "../../train/model_file.ts";
 import { graphCost } from "../../graph/count.ts";
 import { refineMultiplier } from "../final/rechoose.ts";
+import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 
 export type SearchJob = { kind: "candidate"; task: CandidateTask } | {
   kind: "final";
@@ -20,6 +21,8 @@ export type SearchJob = { kind: "candidate"; task: CandidateTask } | {
 export interface SearchWorkerInit {
   module: WebAssembly.Module;
   data: SearchData;
+  /** The run's resolved multipliers (tables, energies), sent once. */
+  library: ResolvedLibrary;
 }
 
 serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (job, init, slot) => {
@@ -38,6 +41,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       calibrationImages: t.candidate.calibrationImages,
       compensate: t.candidate.compensate,
       tuneWeights: t.candidate.tuneWeights === true,
+      library: init.library,
     });
     return {
       validation: r.measured,
@@ -57,7 +61,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       count: Math.min(t.calibrationImages, init.data.finalTrain.labels.length),
       compensate: t.compensate,
       tuneWeights: t.tuneWeights,
-    });
+    }, init.library);
     measured = model.meta.test as Measured;
     const exact8 = await quantized.accuracy({}, init.data.test);
     if (exact8 !== measured?.exact8) {
@@ -80,6 +84,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
       calibrationImages: t.calibrationImages,
       compensate: t.compensate,
       tuneWeights: t.tuneWeights,
+      library: init.library,
       meta: t.meta,
     });
     ({ model, measured, quantized } = r);
@@ -127,6 +132,7 @@ serveTasks<SearchJob, CandidateResult | FinalResult, SearchWorkerInit>(async (jo
     tuneWeights: t.tuneWeights,
     source: "CIFAR-10 training images (the final retraining's first images)",
     module: init.module,
+    library: init.library,
   });
   return {
     test: measured,

@@ -4,8 +4,8 @@
  * of a gene index the run's list does not hold.
  */
 
-/** A multiplier as the search sees it: its name and its energy per multiplication. */
-export interface LibraryEntry {
-  name: string;
-  energyPj: number;
-}
+import type { Multiplier } from "../../quant/multipliers.ts";
+
+/** A multiplier as the search sees it: its name and its energy per multiplication (a run
+ * passes its resolved multipliers, src/quant/multipliers.ts). */
+export type LibraryEntry = Pick<Multiplier, "name" | "energyPj">;
