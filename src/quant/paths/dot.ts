@@ -6,7 +6,14 @@
  */
 import type { DotLayerData } from "../pack.ts";
 import type { QConvStep } from "../plan.ts";
-import type { ChannelArgs, OutputArgs, PadArgs, StreamArgs, WindowArgs } from "../qkernels.ts";
+import type {
+  ChannelArgs,
+  OutputArgs,
+  PadArgs,
+  QKernels,
+  StreamArgs,
+  WindowArgs,
+} from "../qkernels.ts";
 import {
   type ConvBinding,
   type ConvContext,
@@ -16,7 +23,7 @@ import {
   outputArgs,
   windowArgs,
 } from "./operator.ts";
-import { padArgs, paddedElements, paddedSize, type Placement } from "./placement.ts";
+import { padArgs, paddedElements } from "./placement.ts";
 
 /** Places the packed streams, one int16 input per distinct f, and the step's constants. */
 export function createDotConv(
@@ -36,8 +43,8 @@ interface StreamInput {
 
 class DotConv implements ConvOperator {
   readonly layer: LayerRun;
+  readonly #k: QKernels;
   readonly scratchBytes = 0;
-  readonly #placement: Placement;
   readonly #inputs: StreamInput[] = [];
   readonly #streams: StreamArgs;
   readonly #channels: ChannelArgs;
@@ -47,7 +54,8 @@ class DotConv implements ConvOperator {
   #io: ConvBinding = { x: 0, y: 0, scratch: 0 };
 
   constructor(ctx: ConvContext, readonly step: QConvStep, packed: DotLayerData) {
-    const pl = this.#placement = ctx.placement;
+    const pl = ctx.placement;
+    this.#k = pl.k;
     this.#zIn = ctx.zIn;
     const ns = packed.streams.length;
     this.layer = { node: step.node, multiplier: ctx.multiplier.name, path: "dot", streams: ns };
@@ -74,8 +82,7 @@ class DotConv implements ConvOperator {
     }
     this.#streams = [streams, ns, asumF, ones];
     this.#channels = [zw, bias, scale];
-    const { hp, wp } = paddedSize(step);
-    this.#window = windowArgs(step, hp, wp);
+    this.#window = windowArgs(step);
     this.#output = outputArgs(step);
   }
 
@@ -84,7 +91,7 @@ class DotConv implements ConvOperator {
   }
 
   run(n: number): void {
-    const k = this.#placement.k, s = this.step, { x, y } = this.#io;
+    const k = this.#k, s = this.step, { x, y } = this.#io;
     const pad: PadArgs = padArgs(s, n, this.#zIn);
     for (const input of this.#inputs) k.q8_pad_lut_i16(x, input.lut, input.at, ...pad);
     if (s.dense) {

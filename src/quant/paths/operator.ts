@@ -8,7 +8,7 @@
 import type { Multiplier } from "../multipliers.ts";
 import type { QConvStep } from "../plan.ts";
 import type { DenseArgs, OutputArgs, WindowArgs } from "../qkernels.ts";
-import type { Placement } from "./placement.ts";
+import { paddedSize, type Placement } from "./placement.ts";
 
 /** How one conv/dense layer runs. */
 export interface LayerRun {
@@ -49,8 +49,9 @@ export interface ConvOperator {
   run(n: number): void;
 }
 
-/** The window of a conv step over an input padded to hp x wp. */
-export function windowArgs(step: QConvStep, hp: number, wp: number): WindowArgs {
+/** The window of a conv step over its padded input. */
+export function windowArgs(step: QConvStep): WindowArgs {
+  const { hp, wp } = paddedSize(step);
   return [hp, wp, step.c, step.k, step.kh, step.kw, step.sh, step.sw, step.oh, step.ow];
 }
 

@@ -5,7 +5,7 @@
  */
 import { packTableLayer, round8 } from "../pack.ts";
 import type { QConvStep } from "../plan.ts";
-import type { ChannelArgs, OutputArgs, WindowArgs } from "../qkernels.ts";
+import type { ChannelArgs, OutputArgs, QKernels, WindowArgs } from "../qkernels.ts";
 import {
   type ConvBinding,
   type ConvContext,
@@ -14,7 +14,7 @@ import {
   outputArgs,
   windowArgs,
 } from "./operator.ts";
-import { PaddedBytes, paddedSize, type PlacedTable } from "./placement.ts";
+import { PaddedBytes, type PlacedTable } from "./placement.ts";
 
 /** Gathers the rows from the placed table (the weight bytes are needed only meanwhile). */
 export function createRowsConv(
@@ -27,6 +27,7 @@ export function createRowsConv(
 
 class RowsConv implements ConvOperator {
   readonly layer: LayerRun;
+  readonly #k: QKernels;
   readonly scratchBytes: number;
   readonly #channels: ChannelArgs;
   readonly #input: PaddedBytes;
@@ -38,6 +39,7 @@ class RowsConv implements ConvOperator {
 
   constructor(ctx: ConvContext, readonly step: QConvStep, table: PlacedTable) {
     const pl = ctx.placement;
+    this.#k = pl.k;
     this.layer = { node: step.node, multiplier: ctx.multiplier.name, path: "rows", streams: 0 };
     // The shifted table's bias and zero skipping; its weight layout is not used here.
     const packed = packTableLayer(step, table.kernel);
@@ -47,8 +49,7 @@ class RowsConv implements ConvOperator {
     this.#input = new PaddedBytes(pl, step, ctx.batch, ctx.zIn);
     this.#rows = pl.alloc(taps * 256 * kp * 2);
     pl.scoped(() => pl.k.q8_gather_rows(table.at, pl.u8(step.weights), this.#rows, taps, step.k));
-    const { hp, wp } = paddedSize(step);
-    this.#window = windowArgs(step, hp, wp);
+    this.#window = windowArgs(step);
     this.#output = outputArgs(step);
     this.scratchBytes = 12 * taps;
   }
@@ -58,7 +59,7 @@ class RowsConv implements ConvOperator {
   }
 
   run(n: number): void {
-    const k = this.#input.placement.k, s = this.step, { x, y, scratch } = this.#io;
+    const k = this.#k, s = this.step, { x, y, scratch } = this.#io;
     // No dense kernel of its own: a dense layer is one 1 x n image of c channels.
     const images = s.dense ? 1 : n;
     const window: WindowArgs = s.dense

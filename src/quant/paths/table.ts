@@ -5,7 +5,7 @@
  */
 import { packTableLayer, round8 } from "../pack.ts";
 import type { QConvStep } from "../plan.ts";
-import type { ChannelArgs, OutputArgs, WindowArgs } from "../qkernels.ts";
+import type { ChannelArgs, OutputArgs, QKernels, WindowArgs } from "../qkernels.ts";
 import {
   type ConvBinding,
   type ConvContext,
@@ -15,7 +15,7 @@ import {
   outputArgs,
   windowArgs,
 } from "./operator.ts";
-import { PaddedBytes, paddedSize, type PlacedTable } from "./placement.ts";
+import { PaddedBytes, type PlacedTable } from "./placement.ts";
 
 /** Places the step's weight bytes (rows padded to 8 channels) and constants. */
 export function createTableConv(
@@ -28,6 +28,7 @@ export function createTableConv(
 
 class TableConv implements ConvOperator {
   readonly layer: LayerRun;
+  readonly #k: QKernels;
   readonly scratchBytes: number;
   readonly #table: number;
   readonly #channels: ChannelArgs;
@@ -40,6 +41,7 @@ class TableConv implements ConvOperator {
 
   constructor(ctx: ConvContext, readonly step: QConvStep, table: PlacedTable) {
     const pl = ctx.placement;
+    this.#k = pl.k;
     this.layer = { node: step.node, multiplier: ctx.multiplier.name, path: "table", streams: 0 };
     const packed = packTableLayer(step, table.kernel);
     this.#table = table.at;
@@ -47,8 +49,7 @@ class TableConv implements ConvOperator {
     this.#channels = pl.channels(step, packed.bias, round8(step.k));
     this.#input = new PaddedBytes(pl, step, ctx.batch, ctx.zIn);
     this.#weights = pl.u8(packed.weights);
-    const { hp, wp } = paddedSize(step);
-    this.#window = windowArgs(step, hp, wp);
+    this.#window = windowArgs(step);
     this.#output = outputArgs(step);
     this.scratchBytes = 12 * step.kh * step.kw * step.c;
   }
@@ -58,7 +59,7 @@ class TableConv implements ConvOperator {
   }
 
   run(n: number): void {
-    const k = this.#input.placement.k, { x, y, scratch } = this.#io;
+    const k = this.#k, { x, y, scratch } = this.#io;
     if (this.step.dense) {
       k.q8_dense_table(
         x,
