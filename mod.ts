@@ -42,7 +42,7 @@ export {
   MODES,
   type WasmSource,
 } from "./src/embed/classifier.ts";
-export type { InferenceSpec, ModelTable, SavedModel } from "./src/train/model_file.ts";
-export { decodeModel, encodeModel } from "./src/train/model_file.ts";
+export type { InferenceSpec, ModelTable, SavedModel } from "./src/model/model_file.ts";
+export { decodeModel, encodeModel } from "./src/model/model_file.ts";
 export type { LayerRun } from "./src/quant/qnetwork.ts";
 export type { Calibration } from "./src/quant/calibrate.ts";

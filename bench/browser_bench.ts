@@ -21,7 +21,7 @@ import { startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { graphCost } from "../src/graph/count.ts";
-import { decodeModel, encodeModel } from "../src/train/model_file.ts";
+import { decodeModel, encodeModel } from "../src/model/model_file.ts";
 import { Rng } from "../src/util/rng.ts";
 import { createClassifier, loadModel, type Mode, MODES } from "../mod.ts";
 import { launchChromium } from "../tests/e2e/_browser.ts";

@@ -19,7 +19,7 @@ import { resolveLibrary } from "../src/quant/library_tables.ts";
 import type { PathChoice } from "../src/quant/qnetwork.ts";
 import { QuantizedPool } from "../src/quant/qpool.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
-import type { SavedModel } from "../src/train/model_file.ts";
+import type { SavedModel } from "../src/model/model_file.ts";
 import { ReplicaPool } from "../src/train/replica_pool.ts";
 import { initialWeights } from "../src/train/trainer.ts";
 import { Rng } from "../src/util/rng.ts";
@@ -126,7 +126,7 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
 
 if (import.meta.main) {
   const { parseFlags, intFlag, runMain } = await import("../src/cli/args.ts");
-  const { loadModel } = await import("../src/train/model_file.ts");
+  const { loadModel } = await import("../src/model/model_file.ts");
   const { getCifar10 } = await import("../src/data/cifar10/mod.ts");
   await runMain(async () => {
     const f = parseFlags(Deno.args, {

@@ -21,7 +21,7 @@ import { listMultipliers } from "../src/multipliers/library.ts";
 import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
-import { loadModel } from "../src/train/model_file.ts";
+import { loadModel } from "../src/model/model_file.ts";
 import { Progress } from "../src/util/progress.ts";
 import { BaselineDir } from "../src/compare/baseline_dir.ts";
 import {

@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import { helpText, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
-import { loadModel } from "../src/train/model_file.ts";
+import { loadModel } from "../src/model/model_file.ts";
 import { mergeRuns, readBaselines, readRun } from "../src/compare/compare_inputs.ts";
 import { compare } from "../src/compare/compare.ts";
 import {

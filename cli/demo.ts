@@ -17,7 +17,7 @@ import { intFlag, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { CLASS_NAMES, getCifar10 } from "../src/data/cifar10/mod.ts";
 import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
-import { decodeModel, encodeModel } from "../src/train/model_file.ts";
+import { decodeModel, encodeModel } from "../src/model/model_file.ts";
 import { readJsonLines } from "../src/util/json_lines.ts";
 import { closeOnInterrupt, listenError } from "../src/cli/serve.ts";
 

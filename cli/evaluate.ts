@@ -28,7 +28,7 @@ import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { findMultiplier } from "../src/quant/multipliers.ts";
 import type { LayerRun } from "../src/quant/qnetwork.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
-import { loadModel } from "../src/train/model_file.ts";
+import { loadModel } from "../src/model/model_file.ts";
 
 const FLAGS = {
   model: { type: "string", help: "trained model file (.apxnet), e.g. from deno task train" },

@@ -24,7 +24,7 @@ import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME } from "../src/multipliers/library.ts";
 import type { MultiplierAssignment } from "../src/quant/assignment.ts";
 import type { Calibration } from "../src/quant/calibrate.ts";
-import { encodeModel, loadModel as readModel, saveModel } from "../src/train/model_file.ts";
+import { encodeModel, loadModel as readModel, saveModel } from "../src/model/model_file.ts";
 import { createClassifier, loadModel, type Mode } from "../mod.ts";
 
 const FLAGS = {

@@ -18,7 +18,7 @@ import { graphCost } from "../src/graph/count.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { STANDARD_RECIPE, type TrainRecipe } from "../src/train/recipe.ts";
 import { train } from "../src/train/trainer.ts";
-import { saveModel } from "../src/train/model_file.ts";
+import { saveModel } from "../src/model/model_file.ts";
 import { Progress } from "../src/util/progress.ts";
 import type { Dataset } from "../src/train/replica.ts";
 

@@ -9,7 +9,7 @@
  * the first 256 training images. COUNT: test images (default all 10,000).
  */
 import { loadCifar10 } from "../src/data/cifar10/mod.ts";
-import { loadModel } from "../src/train/model_file.ts";
+import { loadModel } from "../src/model/model_file.ts";
 import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
 import { CALIBRATION, quantizedAccuracyHere } from "../src/quant/quantized_model.ts";

@@ -10,7 +10,7 @@ import type { FinalTask, FinalTrainer } from "../search/evaluate/task.ts";
 import type { LibraryEntry } from "../search/run/library.ts";
 import { hashString } from "../util/hash.ts";
 import { deriveSeed } from "../train/recipe.ts";
-import { decodeModel, encodeModel, type SavedModel } from "../train/model_file.ts";
+import { decodeModel, encodeModel, type SavedModel } from "../model/model_file.ts";
 import { graphCost } from "../graph/count.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import { BASELINE_MODELS } from "./baseline_models.ts";

@@ -6,7 +6,7 @@
 /// <reference lib="deno.worker" />
 import { serveTasks } from "../util/worker_task.ts";
 import type { Dataset } from "../train/replica.ts";
-import { decodeModel } from "../train/model_file.ts";
+import { decodeModel } from "../model/model_file.ts";
 import { NetworkMeasurer } from "./measure.ts";
 import type { ResolvedLibrary } from "../quant/multipliers.ts";
 

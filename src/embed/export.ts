@@ -23,7 +23,7 @@ import type { Calibration } from "../quant/calibrate.ts";
 import { resolveLibrary } from "../quant/library_tables.ts";
 import { findMultiplier, type ResolvedLibrary } from "../quant/multipliers.ts";
 import type { WeightGranularity } from "../quant/quantize.ts";
-import type { ModelTable, SavedModel } from "../train/model_file.ts";
+import type { ModelTable, SavedModel } from "../model/model_file.ts";
 import { measureSpec } from "./spec.ts";
 
 /** The calibration `deno task evaluate` uses by default (src/quant/README.md). */

@@ -10,7 +10,7 @@ import type { Calibration } from "../quant/calibrate.ts";
 import { activationStats, compensatePlan } from "../quant/compensate.ts";
 import { QuantizedNetwork } from "../quant/qnetwork.ts";
 import { quantizeWithCalibration, type WeightGranularity } from "../quant/quantize.ts";
-import type { SavedModel } from "../train/model_file.ts";
+import type { SavedModel } from "../model/model_file.ts";
 
 export interface HostPathOptions {
   calibrationImages: Uint8Array;

@@ -5,7 +5,7 @@
  * No Deno API here: the embedding library bundles this module.
  */
 import { graphCost } from "../graph/count.ts";
-import { decodeModel, type SavedModel } from "../train/model_file.ts";
+import { decodeModel, type SavedModel } from "../model/model_file.ts";
 
 /** A decoded model file, with the name its error messages use. */
 export interface LoadedModel extends SavedModel {

@@ -1,5 +1,5 @@
 /**
- * The stored 8-bit quantisation of a model file (InferenceSpec, src/train/model_file.ts):
+ * The stored 8-bit quantisation of a model file (InferenceSpec, src/model/model_file.ts):
  * measuring it once from calibration images, and rebuilding the exact plan from it anywhere.
  *
  * A plan is a deterministic function of the weights and the calibrated float ranges
@@ -18,7 +18,8 @@ import { activationStats, compensateWithMaps, remapWeights } from "../quant/comp
 import { base64ToBytes, bytesToBase64 } from "../util/base64.ts";
 import { convSteps, type QPlan } from "../quant/plan.ts";
 import { quantizeModel, rangesNeeded, type WeightGranularity } from "../quant/quantize.ts";
-import { type InferenceSpec, isExactTable, type SavedModel } from "../train/model_file.ts";
+import type { InferenceSpec, SavedModel } from "../model/model_file.ts";
+import { isExactTable } from "../model/product_table.ts";
 
 /** What measuring a spec needs. */
 export interface SpecOptions {

@@ -14,7 +14,7 @@
  *     -> ops/registry.ts
  *     -> ops/<op>/{engine,reference,lower}.ts
  *     -> engine kernel types, src/reference/ kernels, src/quant/ step builders, ops/<op>/spec.ts
- *   graph/graph.ts, graph/count.ts, train/layout.ts -> ops/specs.ts -> ops/<op>/spec.ts
+ *   graph/graph.ts, graph/count.ts, model/layout.ts -> ops/specs.ts -> ops/<op>/spec.ts
  *     -> graph/node.ts
  *
  * No op file imports an executor, and the graph format does not import this registry, so

@@ -5,7 +5,7 @@
  */
 import type { NodeBase, TensorShape } from "../graph/node.ts";
 
-/** Names of the tensors ops keep (src/train/layout.ts places them). */
+/** Names of the tensors ops keep (src/model/layout.ts places them). */
 export type SlotName = "weight" | "bias" | "gamma" | "beta" | "running_mean" | "running_var";
 
 /** One tensor a node keeps, before the layout gives it an offset. */

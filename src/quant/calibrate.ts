@@ -13,7 +13,7 @@
 import { loadEngine } from "../engine/wasm.ts";
 import type { Engine } from "../engine/wasm.ts";
 import { prepareEvalBatch } from "../train/augment.ts";
-import type { SavedModel } from "../train/model_file.ts";
+import type { SavedModel } from "../model/model_file.ts";
 import { Network } from "../train/network.ts";
 
 export { inputRange } from "./input.ts";

@@ -14,11 +14,10 @@
 import type { Engine } from "../engine/wasm.ts";
 import { loadEngine } from "../engine/wasm.ts";
 import { layerMultiplier, type MultiplierAssignment, uniformAssignment } from "./assignment.ts";
-import { exactTable } from "./decompose.ts";
 import type { QConvStep, QPlan } from "./plan.ts";
 import { QuantizedNetwork } from "./qnetwork.ts";
 import { tunedWeightMap } from "./weight_tuning.ts";
-import { isExactTable } from "../train/model_file.ts";
+import { exactTable, isExactTable } from "../model/product_table.ts";
 
 /** Per conv/dense step (by node): the byte distribution of each input channel, [c][256]. */
 export type ActivationStats = Map<string, Float64Array[]>;

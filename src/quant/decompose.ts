@@ -22,6 +22,7 @@
  * of this is trusted: the result is used only if `verifyDecomposition` reproduces all 65,536
  * products exactly.
  */
+import { PRODUCT_TABLE_SIZE } from "../model/product_table.ts";
 
 /** One rank-1 term f(a) * g(b); both 256 entries, int16 range. */
 export interface RankOneTerm {
@@ -35,9 +36,6 @@ export interface TableDecomposition {
   v: Int32Array;
   terms: RankOneTerm[];
 }
-
-/** Entries of a multiplier table: 256 x 256, index a * 256 + b. */
-export const TABLE_SIZE = 65536;
 
 const PRIME = 67108859; // 2^26 - 5: residue products stay below 2^53, exact in float64
 
@@ -90,16 +88,11 @@ export function verifyDecomposition(table: Uint16Array, dec: TableDecomposition)
   return true;
 }
 
-/** The product table of the exact 8x8 unsigned multiplier. */
-export function exactTable(): Uint16Array {
-  const t = new Uint16Array(TABLE_SIZE);
-  for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) t[a * 256 + b] = a * b;
-  return t;
-}
-
 function checkTable(table: Uint16Array): void {
-  if (table.length !== TABLE_SIZE) {
-    throw new Error(`A multiplier table must have ${TABLE_SIZE} entries, found ${table.length}`);
+  if (table.length !== PRODUCT_TABLE_SIZE) {
+    throw new Error(
+      `A multiplier table must have ${PRODUCT_TABLE_SIZE} entries, found ${table.length}`,
+    );
   }
 }
 

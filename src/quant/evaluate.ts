@@ -4,7 +4,7 @@
  * data-parallel over workers, with their throughput.
  */
 import { compileEngine } from "../engine/wasm.ts";
-import type { SavedModel } from "../train/model_file.ts";
+import type { SavedModel } from "../model/model_file.ts";
 import { ReplicaPool } from "../train/replica_pool.ts";
 import type { MultiplierAssignment } from "./assignment.ts";
 import type { QPlan } from "./plan.ts";

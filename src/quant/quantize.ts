@@ -15,8 +15,8 @@
  * Each op lowers the steps it heads (src/ops/<op>/lower.ts, through src/ops/registry.ts).
  */
 import { type Graph, inferShapes } from "../graph/graph.ts";
-import { findSlot, paramLayout } from "../train/layout.ts";
-import type { SavedModel } from "../train/model_file.ts";
+import { findSlot, paramLayout } from "../model/layout.ts";
+import type { SavedModel } from "../model/model_file.ts";
 import { batchnormAffine } from "../ops/batchnorm/spec.ts";
 import type { FusedGroup, LowerContext } from "../ops/lowering.ts";
 import { opDef } from "../ops/registry.ts";

@@ -6,7 +6,7 @@
  */
 import { type Engine, instantiateEngine } from "../engine/wasm.ts";
 import type { Dataset } from "../train/replica.ts";
-import type { SavedModel } from "../train/model_file.ts";
+import type { SavedModel } from "../model/model_file.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import type { ResolvedLibrary } from "./multipliers.ts";
 import { quantizeWithCalibration } from "./quantize.ts";

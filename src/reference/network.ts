@@ -4,7 +4,7 @@
  * src/train/network.ts (wasm), and itself checked by finite differences.
  */
 import { type Graph, type GraphNode, inferShapes, inputShapes } from "../graph/graph.ts";
-import { paramLayout } from "../train/layout.ts";
+import { paramLayout } from "../model/layout.ts";
 import type { ReferenceForward } from "../ops/reference_binding.ts";
 import type { SlotName } from "../ops/spec.ts";
 import { opDef } from "../ops/registry.ts";

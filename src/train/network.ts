@@ -16,7 +16,7 @@ import type {
 } from "../ops/engine_binding.ts";
 import { opDef } from "../ops/registry.ts";
 import type { SlotName } from "../ops/spec.ts";
-import { findSlot, type ParamLayout, paramLayout, type Slot } from "./layout.ts";
+import { findSlot, type ParamLayout, paramLayout, type Slot } from "../model/layout.ts";
 import type { Rng } from "../util/rng.ts";
 
 export { BN_EPS, BN_MOMENTUM } from "../ops/batchnorm/spec.ts";

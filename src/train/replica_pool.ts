@@ -5,7 +5,7 @@
  */
 import type { Graph } from "../graph/graph.ts";
 import type { Dataset, StepResult } from "./replica.ts";
-import { paramLayout } from "./layout.ts";
+import { paramLayout } from "../model/layout.ts";
 
 export interface Weights {
   params: Float32Array;

@@ -9,7 +9,7 @@ import type { FinalResult, FinalTask, FinalTrainer } from "../../src/search/eval
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
 import { graphCost } from "../../src/graph/count.ts";
-import { loadModel } from "../../src/train/model_file.ts";
+import { loadModel } from "../../src/model/model_file.ts";
 import { BaselineDir } from "../../src/compare/baseline_dir.ts";
 import { baselineConfig, baselineSettings } from "../../src/compare/baseline_settings.ts";
 import { BASELINE_MODELS } from "../../src/compare/baseline_models.ts";

@@ -7,7 +7,7 @@ import { MeasurePool } from "../../src/compare/measure_pool.ts";
 import { lenet5 } from "../../src/graph/lenet.ts";
 import { graphCost } from "../../src/graph/count.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
-import { encodeModel } from "../../src/train/model_file.ts";
+import { encodeModel } from "../../src/model/model_file.ts";
 import { resolveLibrary } from "../../src/quant/library_tables.ts";
 import { synthetic } from "./_data.ts";
 

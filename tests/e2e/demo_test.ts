@@ -15,7 +15,7 @@ import { CLASS_NAMES } from "../../src/data/cifar10/mod.ts";
 import { startDemo } from "../../src/embed/demo_server.ts";
 import { makeSelfContained } from "../../src/embed/export.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
-import { encodeModel } from "../../src/train/model_file.ts";
+import { encodeModel } from "../../src/model/model_file.ts";
 import { createClassifier, loadModel, type Mode } from "../../mod.ts";
 import { CALIBRATION, CALIBRATION_COUNT, sameBits, tinySetup } from "../embed/_fixture.ts";
 import { randomImages } from "../quant/_models.ts";

@@ -9,7 +9,7 @@ import { EXACT_NAME, multiplierTable } from "../../src/multipliers/library.ts";
 import { parseAssignment, tableAssignment } from "../../src/quant/assignment.ts";
 import type { Calibration } from "../../src/quant/calibrate.ts";
 import { hostLogits as hostPathLogits } from "../../src/embed/host_path.ts";
-import type { SavedModel } from "../../src/train/model_file.ts";
+import type { SavedModel } from "../../src/model/model_file.ts";
 import { everyOpGraph, randomImages, randomModel } from "../quant/_models.ts";
 
 export const CALIBRATION_COUNT = 24;

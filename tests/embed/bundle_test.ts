@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { bundleLibrary } from "../../src/embed/bundle.ts";
 import { makeSelfContained } from "../../src/embed/export.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
-import { encodeModel } from "../../src/train/model_file.ts";
+import { encodeModel } from "../../src/model/model_file.ts";
 import { createClassifier, loadModel, type Mode } from "../../mod.ts";
 import { CALIBRATION, CALIBRATION_COUNT, sameBits, tinySetup } from "./_fixture.ts";
 

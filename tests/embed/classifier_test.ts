@@ -11,7 +11,7 @@ import { EXACT_NAME, getMultiplier } from "../../src/multipliers/library.ts";
 import { inferenceEnergy } from "../../src/quant/energy.ts";
 import { prepareEvalBatch } from "../../src/train/augment.ts";
 import { Network } from "../../src/train/network.ts";
-import { encodeModel } from "../../src/train/model_file.ts";
+import { encodeModel } from "../../src/model/model_file.ts";
 import { makeSelfContained } from "../../src/embed/export.ts";
 import { createClassifier, describeModel, EXACT_MULTIPLIER, loadModel } from "../../mod.ts";
 import { EXACT_MULTIPLIER as fromClassifier } from "../../src/embed/classifier.ts";

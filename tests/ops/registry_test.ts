@@ -12,7 +12,7 @@ import { builtinOps } from "../../src/ops/specs.ts";
 import { isRegistered, type OpDef, opDef, registerOp } from "../../src/ops/registry.ts";
 import { loadEngine } from "../../src/engine/wasm.ts";
 import { Network } from "../../src/train/network.ts";
-import { paramLayout } from "../../src/train/layout.ts";
+import { paramLayout } from "../../src/model/layout.ts";
 import { referenceLossAndGrads } from "../../src/reference/network.ts";
 import { calibrateRanges } from "../../src/quant/calibrate.ts";
 import { quantizeModel, rangesNeeded } from "../../src/quant/quantize.ts";

@@ -6,8 +6,8 @@
  */
 import { GraphBuilder } from "../../src/graph/builder.ts";
 import type { Graph } from "../../src/graph/graph.ts";
-import { paramLayout } from "../../src/train/layout.ts";
-import type { SavedModel } from "../../src/train/model_file.ts";
+import { paramLayout } from "../../src/model/layout.ts";
+import type { SavedModel } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
 
 /** Every quantised op kind on a 32x32x3 input; its output is an add, so it ends in bytes. */

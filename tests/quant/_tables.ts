@@ -5,7 +5,7 @@
  */
 import { Rng } from "../../src/util/rng.ts";
 
-export { exactTable } from "../../src/quant/decompose.ts";
+export { exactTable } from "../../src/model/product_table.ts";
 
 function build(f: (a: number, b: number) => number): Uint16Array {
   const t = new Uint16Array(65536);

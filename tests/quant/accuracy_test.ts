@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { GraphBuilder } from "../../src/graph/builder.ts";
-import { exactTable } from "../../src/quant/decompose.ts";
+import { exactTable } from "../../src/model/product_table.ts";
 import { floatAccuracy, quantizedAccuracy } from "../../src/quant/evaluate.ts";
 import { uniformAssignment } from "../../src/quant/assignment.ts";
 import { quantizeWithCalibration } from "../../src/quant/quantize.ts";

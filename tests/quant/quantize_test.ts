@@ -8,14 +8,14 @@ import { loadEngine } from "../../src/engine/wasm.ts";
 import { inferShapes } from "../../src/graph/graph.ts";
 import { affineFromRange, dequantize, quantize, roundHalfEven } from "../../src/quant/affine.ts";
 import { calibrateRanges, inputRange } from "../../src/quant/calibrate.ts";
-import { exactTable } from "../../src/quant/decompose.ts";
+import { exactTable } from "../../src/model/product_table.ts";
 import { fuseGraph } from "../../src/quant/fuse.ts";
 import { encodeImages, inputTable } from "../../src/quant/input.ts";
 import { convSteps } from "../../src/quant/plan.ts";
 import { quantizeModel, quantizeWithCalibration, rangesNeeded } from "../../src/quant/quantize.ts";
 import { logitsOf, runReference } from "../../src/quant/reference.ts";
 import { prepareEvalBatch } from "../../src/train/augment.ts";
-import { findSlot, paramLayout } from "../../src/train/layout.ts";
+import { findSlot, paramLayout } from "../../src/model/layout.ts";
 import { BN_EPS, Network } from "../../src/train/network.ts";
 import { everyOpGraph, randomImages, randomModel } from "./_models.ts";
 

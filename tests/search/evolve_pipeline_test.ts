@@ -11,7 +11,7 @@ import { carveSearchData } from "../../src/search/evaluate/data.ts";
 import { SearchPool } from "../../src/search/evaluate/pool.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
-import { loadModel } from "../../src/train/model_file.ts";
+import { loadModel } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { createClassifier, loadModel as loadEmbedded } from "../../mod.ts";
 import type { Dataset } from "../../src/train/replica.ts";

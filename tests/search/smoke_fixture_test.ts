@@ -13,7 +13,7 @@ import { carveSearchData } from "../../src/search/evaluate/data.ts";
 import { SearchPool } from "../../src/search/evaluate/pool.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
-import { loadModel } from "../../src/train/model_file.ts";
+import { loadModel } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
 
 const FIXTURE = new URL("./fixtures/smoke_search.json", import.meta.url);

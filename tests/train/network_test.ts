@@ -6,7 +6,7 @@ import { loadEngine } from "../../src/engine/wasm.ts";
 import { Network } from "../../src/train/network.ts";
 import { referenceLossAndGrads } from "../../src/reference/network.ts";
 import { Rng } from "../../src/util/rng.ts";
-import { paramLayout as layoutOf } from "../../src/train/layout.ts";
+import { paramLayout as layoutOf } from "../../src/model/layout.ts";
 import { assertClose, numericGradient, randomArray } from "../_tester.ts";
 
 /** A small graph that uses every op, fan-out and both merge kinds, on a 7x6x3 input. */

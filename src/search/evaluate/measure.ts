@@ -7,7 +7,7 @@ import type { Graph } from "../../graph/graph.ts";
 import { STANDARD_RECIPE, type TrainRecipe } from "../../train/recipe.ts";
 import { train } from "../../train/trainer.ts";
 import type { Dataset } from "../../train/replica.ts";
-import type { SavedModel } from "../../train/model_file.ts";
+import type { SavedModel } from "../../model/model_file.ts";
 import { EXACT_NAME } from "../../multipliers/library.ts";
 import { CALIBRATION, QuantizedModel } from "../../quant/quantized_model.ts";
 import type { ResolvedLibrary } from "../../quant/multipliers.ts";

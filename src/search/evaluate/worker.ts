@@ -9,7 +9,7 @@ import type { SearchData } from "./data.ts";
 import { type Measured, trainAndMeasure } from "./measure.ts";
 import { CALIBRATION, QuantizedModel } from "../../quant/quantized_model.ts";
 import { makeSelfContained } from "../../embed/export.ts";
-import { decodeModel, encodeModel, type SavedModel } from "../../train/model_file.ts";
+import { decodeModel, encodeModel, type SavedModel } from "../../model/model_file.ts";
 import { graphCost } from "../../graph/count.ts";
 import { refineMultiplier } from "../final/rechoose.ts";
 import type { ResolvedLibrary } from "../../quant/multipliers.ts";

@@ -9,17 +9,14 @@
  */
 import type { Graph } from "../graph/graph.ts";
 import { crc32 } from "../util/crc32.ts";
-import { exactTable } from "../quant/decompose.ts";
 import { paramLayout } from "./layout.ts";
+import { exactTable, isExactTable, PRODUCT_TABLE_SIZE } from "./product_table.ts";
 
 export const MODEL_MAGIC = "APXNET01";
 /** The version written. */
 export const MODEL_FORMAT_VERSION = 2;
 /** Versions read: 1 (graph, weights, statistics, meta) and 2 (+ tables, inference, CRC). */
 export const MODEL_FORMAT_VERSIONS_READ = [1, 2] as const;
-
-/** Entries of a multiplier's product table: index a * 256 + b (activation a, weight b). */
-export const PRODUCT_TABLE_SIZE = 65536;
 
 /** A multiplier carried by a model file. */
 export interface ModelTable {
@@ -260,15 +257,6 @@ export async function loadModel(path: string): Promise<SavedModel> {
     throw new Error(`Cannot read model '${path}': ${(e as Error).message}`);
   }
   return decodeModel(bytes, path);
-}
-
-/** Whether `table` is the exact product a * b (such tables are not stored in files). */
-export function isExactTable(table: Uint16Array): boolean {
-  if (table.length !== PRODUCT_TABLE_SIZE) return false;
-  for (let a = 0; a < 256; a++) {
-    for (let b = 0; b < 256; b++) if (table[a * 256 + b] !== a * b) return false;
-  }
-  return true;
 }
 
 /** The table as little-endian bytes. */

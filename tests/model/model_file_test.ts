@@ -7,9 +7,9 @@ import {
   MODEL_MAGIC,
   type SavedModel,
   saveModel,
-} from "../../src/train/model_file.ts";
-import { exactTable } from "../../src/quant/decompose.ts";
-import { paramLayout } from "../../src/train/layout.ts";
+} from "../../src/model/model_file.ts";
+import { exactTable } from "../../src/model/product_table.ts";
+import { paramLayout } from "../../src/model/layout.ts";
 import { resnet } from "../../src/graph/resnet.ts";
 import { Rng } from "../../src/util/rng.ts";
 
