@@ -23,18 +23,18 @@ import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { loadModel } from "../src/model/model_file.ts";
 import { Progress } from "../src/util/progress.ts";
-import { BaselineDir } from "../src/compare/baseline_dir.ts";
+import { BaselineDir } from "../src/compare/baselines/dir.ts";
 import {
   baselineConfig,
   baselineSettings,
   budgetText,
   refineTolerance,
-} from "../src/compare/baseline_settings.ts";
-import { parseModels, parseMultipliers } from "../src/compare/baseline_flags.ts";
-import { displayName } from "../src/compare/baseline_models.ts";
-import { runBaselines, workUnits } from "../src/compare/baselines.ts";
-import { MeasurePool } from "../src/compare/measure_pool.ts";
-import { writeBaselineReport } from "../src/compare/baseline_report.ts";
+} from "../src/compare/baselines/settings.ts";
+import { parseModels, parseMultipliers } from "../src/compare/baselines/flags.ts";
+import { displayName } from "../src/compare/baselines/models.ts";
+import { runBaselines, workUnits } from "../src/compare/baselines/run.ts";
+import { MeasurePool } from "../src/compare/measure/pool.ts";
+import { writeBaselineReport } from "../src/compare/baselines/report.ts";
 import { measuredHowOf } from "../src/compare/protocol.ts";
 
 const FLAGS = {

@@ -12,13 +12,13 @@
 import { join } from "node:path";
 import { helpText, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { loadModel } from "../src/model/model_file.ts";
-import { mergeRuns, readBaselines, readRun } from "../src/compare/compare_inputs.ts";
-import { compare } from "../src/compare/compare.ts";
+import { mergeRuns, readBaselines, readRun } from "../src/compare/comparison/inputs.ts";
+import { compare } from "../src/compare/comparison/compare.ts";
 import {
   type SidesMeasured,
   targetSummary,
   writeComparison,
-} from "../src/compare/compare_report.ts";
+} from "../src/compare/comparison/outputs.ts";
 import { type MeasuredHow, measuredHowOf } from "../src/compare/protocol.ts";
 
 const USAGE = "Usage: deno task compare RUN [RUN...] [--baselines DIR] [--out DIR]";

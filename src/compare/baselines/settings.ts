@@ -4,8 +4,8 @@
  * multiplier re-choice), unless flags override the budget, which is then recorded so every
  * report says so.
  */
-import { type EvolveConfig, presetConfig } from "../search/run/config.ts";
-import type { SearchData } from "../search/evaluate/data.ts";
+import { type EvolveConfig, presetConfig } from "../../search/run/config.ts";
+import type { SearchData } from "../../search/evaluate/data.ts";
 
 export interface BaselineSettings {
   /** The search preset whose final retraining the baselines mirror. */

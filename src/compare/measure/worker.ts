@@ -4,11 +4,11 @@
  * consecutive pairs of one network calibrate it once.
  */
 /// <reference lib="deno.worker" />
-import { serveTasks } from "../util/worker_task.ts";
-import type { Dataset } from "../train/replica.ts";
-import { decodeModel } from "../model/model_file.ts";
-import { NetworkMeasurer } from "./measure.ts";
-import type { ResolvedLibrary } from "../quant/multipliers.ts";
+import { serveTasks } from "../../util/worker_task.ts";
+import type { Dataset } from "../../train/replica.ts";
+import { decodeModel } from "../../model/model_file.ts";
+import { NetworkMeasurer } from "./measurer.ts";
+import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 
 export interface MeasureInit {
   module: WebAssembly.Module;

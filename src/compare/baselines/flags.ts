@@ -2,10 +2,10 @@
  * The baselines command's list flags: which networks, which multipliers. Bad items are
  * UsageErrors that name the flag, what it expects and what it found.
  */
-import { UsageError } from "../cli/args.ts";
-import { closeNames, EXACT_NAME } from "../multipliers/library.ts";
-import type { LibraryEntry } from "../search/run/library.ts";
-import { BASELINE_MODELS } from "./baseline_models.ts";
+import { UsageError } from "../../cli/args.ts";
+import { closeNames, EXACT_NAME } from "../../multipliers/library.ts";
+import type { LibraryEntry } from "../../search/run/library.ts";
+import { BASELINE_MODELS } from "./models.ts";
 
 function items(flag: string, text: string): string[] {
   const list = text.split(",").map((s) => s.trim());

@@ -2,9 +2,9 @@
  * Pairs measured over a pool of workers (one per core by default), each pair on whichever
  * worker is free: two networks' pairs, or two pairs of one network, run at the same time.
  */
-import { WorkerPool } from "../util/worker_pool.ts";
-import type { MeasureInit, PairResult, PairTask } from "./measure_worker.ts";
-import { wholeLibrary } from "../quant/library_tables.ts";
+import { WorkerPool } from "../../util/worker_pool.ts";
+import type { MeasureInit, PairResult, PairTask } from "./worker.ts";
+import { wholeLibrary } from "../../quant/library_tables.ts";
 
 /** What measures a pair: the pool in a run, a stand-in in tests. */
 export interface PairMeasurer {
@@ -16,7 +16,7 @@ export class MeasurePool implements PairMeasurer {
 
   constructor(init: MeasureInit, workers: number) {
     this.#pool = new WorkerPool({
-      script: new URL("./measure_worker.ts", import.meta.url),
+      script: new URL("./worker.ts", import.meta.url),
       size: workers,
       init: Promise.resolve(init.library ?? wholeLibrary()).then((library) => ({
         ...init,

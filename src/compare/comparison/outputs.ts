@@ -4,10 +4,10 @@
  * axes.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../search/run/run_dir.ts";
-import { chartsAvailable, renderScatterPng, type ScatterSeries } from "../charts/render.ts";
-import { budgetText } from "./baseline_settings.ts";
-import type { BaselineInput, RunInput } from "./compare_inputs.ts";
+import { writeAtomic } from "../../search/run/run_dir.ts";
+import { chartsAvailable, renderScatterPng, type ScatterSeries } from "../../charts/render.ts";
+import { budgetText } from "../baselines/settings.ts";
+import type { BaselineInput, RunInput } from "./inputs.ts";
 import {
   type CompareRow,
   type Comparison,
@@ -22,7 +22,7 @@ import {
   type MeasuredHow,
   pct,
   recipeText,
-} from "./protocol.ts";
+} from "../protocol.ts";
 
 /** How each side was measured, as read from a model file of each (when there is one). */
 export interface SidesMeasured {

@@ -7,10 +7,10 @@
  * A rerun skips every model file and every pair already there.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../search/run/run_dir.ts";
-import { appendJsonLine, readJsonLines } from "../util/json_lines.ts";
-import { readJsonFile } from "../util/json_file.ts";
-import { type BaselineSettings, settingsConflict } from "./baseline_settings.ts";
+import { writeAtomic } from "../../search/run/run_dir.ts";
+import { appendJsonLine, readJsonLines } from "../../util/json_lines.ts";
+import { readJsonFile } from "../../util/json_file.ts";
+import { type BaselineSettings, settingsConflict } from "./settings.ts";
 
 /** One network measured with one multiplier on the test set. */
 export interface BaselineResult {

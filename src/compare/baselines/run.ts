@@ -6,17 +6,17 @@
  * quantised model. Resumable: a network whose model file exists is not retrained, a pair in
  * results.jsonl is not measured again, and every finished piece is on disk before the next.
  */
-import type { FinalTask, FinalTrainer } from "../search/evaluate/task.ts";
-import type { LibraryEntry } from "../search/run/library.ts";
-import { hashString } from "../util/hash.ts";
-import { deriveSeed } from "../train/recipe.ts";
-import { decodeModel, encodeModel, type SavedModel } from "../model/model_file.ts";
-import { graphCost } from "../graph/count.ts";
-import { EXACT_NAME } from "../multipliers/library.ts";
-import { BASELINE_MODELS } from "./baseline_models.ts";
-import type { BaselineDir, BaselineResult } from "./baseline_dir.ts";
-import type { BaselineSettings } from "./baseline_settings.ts";
-import type { PairMeasurer } from "./measure_pool.ts";
+import type { FinalTask, FinalTrainer } from "../../search/evaluate/task.ts";
+import type { LibraryEntry } from "../../search/run/library.ts";
+import { hashString } from "../../util/hash.ts";
+import { deriveSeed } from "../../train/recipe.ts";
+import { decodeModel, encodeModel, type SavedModel } from "../../model/model_file.ts";
+import { graphCost } from "../../graph/count.ts";
+import { EXACT_NAME } from "../../multipliers/library.ts";
+import { BASELINE_MODELS } from "./models.ts";
+import type { BaselineDir, BaselineResult } from "./dir.ts";
+import type { BaselineSettings } from "./settings.ts";
+import type { PairMeasurer } from "../measure/pool.ts";
 
 /** What the model file of a trained baseline records about its training and test figures. */
 export interface TrainedMeta {

@@ -3,21 +3,21 @@
 // or more multipliers) does only what is missing.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { carveSearchData, type SearchData } from "../../src/search/evaluate/data.ts";
-import { SearchPool } from "../../src/search/evaluate/pool.ts";
-import type { FinalResult, FinalTask, FinalTrainer } from "../../src/search/evaluate/task.ts";
-import { compileEngine } from "../../src/engine/wasm.ts";
-import { getMultiplier } from "../../src/multipliers/library.ts";
-import { graphCost } from "../../src/graph/count.ts";
-import { loadModel } from "../../src/model/model_file.ts";
-import { BaselineDir } from "../../src/compare/baseline_dir.ts";
-import { baselineConfig, baselineSettings } from "../../src/compare/baseline_settings.ts";
-import { BASELINE_MODELS } from "../../src/compare/baseline_models.ts";
-import { runBaselines, trainingOrder } from "../../src/compare/baselines.ts";
-import { MeasurePool } from "../../src/compare/measure_pool.ts";
-import type { PairResult, PairTask } from "../../src/compare/measure_worker.ts";
-import { baselineCsv, baselineMarkdown } from "../../src/compare/baseline_report.ts";
-import { synthetic } from "./_data.ts";
+import { carveSearchData, type SearchData } from "../../../src/search/evaluate/data.ts";
+import { SearchPool } from "../../../src/search/evaluate/pool.ts";
+import type { FinalResult, FinalTask, FinalTrainer } from "../../../src/search/evaluate/task.ts";
+import { compileEngine } from "../../../src/engine/wasm.ts";
+import { getMultiplier } from "../../../src/multipliers/library.ts";
+import { graphCost } from "../../../src/graph/count.ts";
+import { loadModel } from "../../../src/model/model_file.ts";
+import { BaselineDir } from "../../../src/compare/baselines/dir.ts";
+import { baselineConfig, baselineSettings } from "../../../src/compare/baselines/settings.ts";
+import { BASELINE_MODELS } from "../../../src/compare/baselines/models.ts";
+import { runBaselines, trainingOrder } from "../../../src/compare/baselines/run.ts";
+import { MeasurePool } from "../../../src/compare/measure/pool.ts";
+import type { PairResult, PairTask } from "../../../src/compare/measure/worker.ts";
+import { baselineCsv, baselineMarkdown } from "../../../src/compare/baselines/report.ts";
+import { synthetic } from "../_data.ts";
 
 const entry = async (name: string) => ({ name, energyPj: (await getMultiplier(name)).energyPj });
 

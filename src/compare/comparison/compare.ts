@@ -8,11 +8,11 @@
  *     accuracy is at most 1 point below ResNet-8's exact 8-bit one, the largest saving of
  *     multiplication energy against exact 8-bit ResNet-8 is at least 30%.
  */
-import { EXACT_NAME } from "../multipliers/library.ts";
-import type { BaselineResult } from "./baseline_dir.ts";
-import { displayName, REFERENCE_MODEL } from "./baseline_models.ts";
-import { sortResults } from "./baseline_report.ts";
-import type { BaselineInput, RunInput } from "./compare_inputs.ts";
+import { EXACT_NAME } from "../../multipliers/library.ts";
+import type { BaselineResult } from "../baselines/dir.ts";
+import { displayName, REFERENCE_MODEL } from "../baselines/models.ts";
+import { sortResults } from "../baselines/report.ts";
+import type { BaselineInput, RunInput } from "./inputs.ts";
 
 export interface CompareRow {
   network: string;

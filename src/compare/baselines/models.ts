@@ -2,9 +2,9 @@
  * The human-designed networks the search is compared with, by the names the command line
  * takes: the CIFAR-10 ResNets of He et al. and a LeNet-5-style network.
  */
-import type { Graph } from "../graph/graph.ts";
-import { resnet } from "../graph/resnet.ts";
-import { lenet5 } from "../graph/lenet.ts";
+import type { Graph } from "../../graph/graph.ts";
+import { resnet } from "../../graph/resnet.ts";
+import { lenet5 } from "../../graph/lenet.ts";
 
 export const BASELINE_MODELS: Record<string, () => Graph> = {
   resnet8: () => resnet(8),

@@ -3,18 +3,18 @@
 // files written, and the errors for missing or incomplete inputs.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { presetConfig } from "../../src/search/run/config.ts";
-import type { FinalRecord } from "../../src/search/run/record.ts";
-import type { BaselineResult } from "../../src/compare/baseline_dir.ts";
-import type { BaselineSettings } from "../../src/compare/baseline_settings.ts";
-import { mergeRuns, readBaselines, readRun } from "../../src/compare/compare_inputs.ts";
-import { compare } from "../../src/compare/compare.ts";
+import { presetConfig } from "../../../src/search/run/config.ts";
+import type { FinalRecord } from "../../../src/search/run/record.ts";
+import type { BaselineResult } from "../../../src/compare/baselines/dir.ts";
+import type { BaselineSettings } from "../../../src/compare/baselines/settings.ts";
+import { mergeRuns, readBaselines, readRun } from "../../../src/compare/comparison/inputs.ts";
+import { compare } from "../../../src/compare/comparison/compare.ts";
 import {
   compareMarkdown,
   protocolDifferences,
   writeComparison,
-} from "../../src/compare/compare_report.ts";
-import { chartsAvailable } from "../../src/charts/render.ts";
+} from "../../../src/compare/comparison/outputs.ts";
+import { chartsAvailable } from "../../../src/charts/render.ts";
 
 const EXACT_PJ = 0.56;
 const R8 = { params: 78042, mults: 12_501_632 };

@@ -1,15 +1,15 @@
 // The baselines' measurement must give the figures the search's would: same calibration,
 // same bias correction, same test accuracy, for the exact and an approximate multiplier.
 import assert from "node:assert/strict";
-import { trainAndMeasure } from "../../src/search/evaluate/measure.ts";
-import { NetworkMeasurer } from "../../src/compare/measure.ts";
-import { MeasurePool } from "../../src/compare/measure_pool.ts";
-import { lenet5 } from "../../src/graph/lenet.ts";
-import { graphCost } from "../../src/graph/count.ts";
-import { compileEngine } from "../../src/engine/wasm.ts";
-import { encodeModel } from "../../src/model/model_file.ts";
-import { resolveLibrary } from "../../src/quant/library_tables.ts";
-import { synthetic } from "./_data.ts";
+import { trainAndMeasure } from "../../../src/search/evaluate/measure.ts";
+import { NetworkMeasurer } from "../../../src/compare/measure/measurer.ts";
+import { MeasurePool } from "../../../src/compare/measure/pool.ts";
+import { lenet5 } from "../../../src/graph/lenet.ts";
+import { graphCost } from "../../../src/graph/count.ts";
+import { compileEngine } from "../../../src/engine/wasm.ts";
+import { encodeModel } from "../../../src/model/model_file.ts";
+import { resolveLibrary } from "../../../src/quant/library_tables.ts";
+import { synthetic } from "../_data.ts";
 
 Deno.test("baseline measurement reproduces trainAndMeasure's exact and approximate 8-bit accuracy", async () => {
   const module = await compileEngine();

@@ -6,11 +6,11 @@
  * built once per network and reused for every multiplier.
  * tests/compare/measure_test.ts checks that the figures equal trainAndMeasure's.
  */
-import type { SavedModel } from "../model/model_file.ts";
-import type { Dataset } from "../train/replica.ts";
-import { graphCost } from "../graph/count.ts";
-import { QuantizedModel } from "../quant/quantized_model.ts";
-import type { ResolvedLibrary } from "../quant/multipliers.ts";
+import type { SavedModel } from "../../model/model_file.ts";
+import type { Dataset } from "../../train/replica.ts";
+import { graphCost } from "../../graph/count.ts";
+import { QuantizedModel } from "../../quant/quantized_model.ts";
+import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 
 export interface MeasureSetup {
   module: WebAssembly.Module;

@@ -1,10 +1,10 @@
 // The baselines command's flags: lists, defaults, and errors that name flag, expectation
 // and what was found.
 import assert from "node:assert/strict";
-import { UsageError } from "../../src/cli/args.ts";
-import { parseModels, parseMultipliers } from "../../src/compare/baseline_flags.ts";
-import { baselineConfig, budgetText } from "../../src/compare/baseline_settings.ts";
-import { DEFAULT_MULTIPLIERS, presetConfig } from "../../src/search/run/config.ts";
+import { UsageError } from "../../../src/cli/args.ts";
+import { parseModels, parseMultipliers } from "../../../src/compare/baselines/flags.ts";
+import { baselineConfig, budgetText } from "../../../src/compare/baselines/settings.ts";
+import { DEFAULT_MULTIPLIERS, presetConfig } from "../../../src/search/run/config.ts";
 
 const library = [
   { name: "mul8u_exact", energyPj: 0.56 },

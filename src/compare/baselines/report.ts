@@ -3,10 +3,10 @@
  * headed by how every figure was obtained.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../search/run/run_dir.ts";
-import { BASELINE_MODELS, displayName } from "./baseline_models.ts";
-import type { BaselineResult } from "./baseline_dir.ts";
-import { type BaselineSettings, budgetText } from "./baseline_settings.ts";
+import { writeAtomic } from "../../search/run/run_dir.ts";
+import { BASELINE_MODELS, displayName } from "./models.ts";
+import type { BaselineResult } from "./dir.ts";
+import { type BaselineSettings, budgetText } from "./settings.ts";
 import {
   calibrationText,
   compensationText,
@@ -14,7 +14,7 @@ import {
   type MeasuredHow,
   pct,
   recipeText,
-} from "./protocol.ts";
+} from "../protocol.ts";
 
 /** Networks in the registry's order, then each network's pairs from most to least energy. */
 export function sortResults(results: BaselineResult[]): BaselineResult[] {

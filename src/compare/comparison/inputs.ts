@@ -4,14 +4,14 @@
  * error that names the file and the command that makes it.
  */
 import { basename, join } from "node:path";
-import type { EvolveConfig } from "../search/run/config.ts";
-import type { FinalRecord } from "../search/run/record.ts";
-import { EXACT_NAME } from "../multipliers/library.ts";
-import { readJsonLines } from "../util/json_lines.ts";
-import { readJsonFile } from "../util/json_file.ts";
-import { BaselineDir, type BaselineResult } from "./baseline_dir.ts";
-import type { BaselineSettings } from "./baseline_settings.ts";
-import { displayName, REFERENCE_MODEL } from "./baseline_models.ts";
+import type { EvolveConfig } from "../../search/run/config.ts";
+import type { FinalRecord } from "../../search/run/record.ts";
+import { EXACT_NAME } from "../../multipliers/library.ts";
+import { readJsonLines } from "../../util/json_lines.ts";
+import { readJsonFile } from "../../util/json_file.ts";
+import { BaselineDir, type BaselineResult } from "../baselines/dir.ts";
+import type { BaselineSettings } from "../baselines/settings.ts";
+import { displayName, REFERENCE_MODEL } from "../baselines/models.ts";
 
 export interface RunInput {
   path: string;
