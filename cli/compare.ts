@@ -6,8 +6,9 @@
  * budgets, warm starts) count as one side, their networks named RUN/ID. Prints the targets.
  *
  * Permissions: --allow-read (the run, the baselines, the charts' npm modules), --allow-write
- * (the outputs), --allow-ffi (the canvas addon that draws the charts),
- * --allow-env=APPROXNAS_DEBUG (stack traces on errors).
+ * (the outputs), --allow-ffi and --allow-sys=homedir (the canvas addon that draws the
+ * charts, which looks for fonts in the home folder), --allow-env=APPROXNAS_DEBUG (stack traces
+ * on errors) and the variables the addon reads.
  */
 import { join } from "node:path";
 import { helpText, parseCommand, runMain, UsageError } from "../src/cli/args.ts";

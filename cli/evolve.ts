@@ -228,9 +228,10 @@ await runMain(async () => {
     console.log(await Deno.readTextFile(dir.file("pareto.md")));
     console.log(
       `results: ${dir.file("pareto.csv")}, ${dir.file("pareto.md")}${
-        charts.map((c) => `, ${dir.file(c)}`).join("")
+        charts.files.map((c) => `, ${dir.file(c)}`).join("")
       }`,
     );
+    if (charts.skipped) console.log(`charts not drawn: ${charts.skipped}`);
   } finally {
     pool.close();
   }

@@ -241,7 +241,7 @@ async function chart(args: string[], print: Print): Promise<void> {
   const available = await chartsAvailable();
   if (available !== true) {
     throw new Error(
-      `${available}\n(see docs/multipliers.md: canvas must be built, and Deno needs --allow-ffi)`,
+      `${available}\n(see docs/multipliers.md: Deno needs --allow-ffi for @napi-rs/canvas)`,
     );
   }
   const infos = await openLibrary({ importedDir: flags.library as string | undefined }).list();

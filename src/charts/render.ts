@@ -1,133 +1,110 @@
 /**
- * PNG scatter charts (power vs error, Pareto fronts) through chartjs-node-canvas.
+ * Drawing the chart definitions (definitions.js) to PNG on the host: Chart.js 4 on
+ * @napi-rs/canvas, whose native binary ships inside an npm package
+ * (@napi-rs/canvas-linux-x64-gnu), so nothing is built or downloaded from elsewhere.
  *
- * chartjs-node-canvas needs the `canvas` Node-API addon, which has to be built on machines
- * without its prebuilt binary (docs/multipliers.md lists the steps), so it is loaded only
- * when a chart is drawn: everything else works without it, and `chartsAvailable()` tells
- * callers (and tests) whether charts can be drawn here.
+ * Both are loaded only when a chart is drawn, and `chartsAvailable()` says whether that
+ * works here. Loading the addon needs `--allow-ffi` (narrowed to its folder:
+ * `node_modules/.deno/@napi-rs+canvas-linux-x64-gnu@1.1.1`), `--allow-sys=homedir` and
+ * `--allow-env` for the variables it reads when it loads (CANVAS_ENV). Text is drawn with the
+ * system's fonts (DejaVu on Debian).
  */
+import { type ChartConfig, scatterConfig, type ScatterSpec } from "./definitions.js";
 
-export interface ScatterPoint {
-  x: number;
-  y: number;
-  /** Shown in the tooltip-free PNG as nothing, kept for callers that annotate. */
-  label?: string;
-}
+export type { Point, ScatterSpec, Series as ScatterSeries } from "./definitions.js";
+export { PALETTE } from "./definitions.js";
 
-export interface ScatterSeries {
-  label: string;
-  points: ScatterPoint[];
-  /** CSS colour; by default one of a fixed palette, in series order. */
-  color?: string;
-  /** Join the points in order with a line (e.g. a Pareto front). */
-  line?: boolean;
-  /** Marker radius in pixels (default 4). */
-  radius?: number;
-}
+/** The environment variables @napi-rs/canvas reads when it loads. */
+export const CANVAS_ENV = [
+  "NAPI_RS_NATIVE_LIBRARY_PATH",
+  "NAPI_RS_FORCE_WASI",
+  "DISABLE_SYSTEM_FONTS_LOAD",
+] as const;
 
-export interface ScatterSpec {
-  title: string;
-  xLabel: string;
-  yLabel: string;
-  series: ScatterSeries[];
-  xLog?: boolean;
-  yLog?: boolean;
-  /** Whole-number x ticks only (generations, counts). */
-  xIntegers?: boolean;
+export interface PngSize {
   /** Pixels; default 900 x 600. */
   width?: number;
   height?: number;
 }
 
-/** A palette that stays distinguishable for a dozen series. */
-export const PALETTE = [
-  "#1f77b4",
-  "#d62728",
-  "#2ca02c",
-  "#ff7f0e",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#17becf",
-  "#bcbd22",
-  "#7f7f7f",
-  "#000000",
-  "#aec7e8",
-];
+interface Canvas {
+  encode(format: "png"): Promise<Uint8Array>;
+}
+interface Drawing {
+  createCanvas(width: number, height: number): Canvas;
+  // deno-lint-ignore no-explicit-any
+  Chart: new (canvas: any, config: ChartConfig) => { destroy(): void };
+  fontFamilies(): number;
+}
 
-/** The part of chartjs-node-canvas used here (its own types come with the package). */
-type ChartModule = {
-  ChartJSNodeCanvas: new (
-    options: { width: number; height: number; backgroundColour?: string },
-  ) => { renderToBuffer(config: unknown, mime?: string): Promise<Uint8Array> };
-};
+let loaded: Promise<Drawing> | undefined;
 
-let loaded: Promise<ChartModule> | undefined;
+async function loadDrawing(): Promise<Drawing> {
+  const [chartJs, canvas] = await Promise.all([import("chart.js"), import("@napi-rs/canvas")]);
+  chartJs.Chart.register(...chartJs.registerables);
+  return {
+    createCanvas: canvas.createCanvas,
+    Chart: chartJs.Chart as unknown as Drawing["Chart"],
+    fontFamilies: () => canvas.GlobalFonts.families.length,
+  };
+}
 
-function loadChartModule(): Promise<ChartModule> {
-  // A literal specifier, so `deno install --entrypoint` sees (and builds) it. Inline because
-  // deno.json's import map is not this module's to change; it can move there.
-  // deno-lint-ignore no-import-prefix
-  loaded ??= import("npm:chartjs-node-canvas@5.0.0") as Promise<ChartModule>;
-  loaded.catch(() => (loaded = undefined));
+function drawing(): Promise<Drawing> {
+  loaded ??= loadDrawing();
   return loaded;
 }
 
+let probe: Promise<true | string> | undefined;
+
 /**
- * Whether charts can be drawn here: true, or the reason they cannot (canvas not installed or
- * not built, missing permissions).
+ * Whether charts can be drawn here: true, or the reason they cannot (a permission missing,
+ * the addon not installed, no font for the text). Probed once per process.
+ *
+ * @example
+ * ```ts
+ * const ready = await chartsAvailable();
+ * if (ready !== true) console.log(`charts not drawn: ${ready}`);
+ * ```
  */
-export async function chartsAvailable(): Promise<true | string> {
+export function chartsAvailable(): Promise<true | string> {
+  probe ??= (async () => {
+    try {
+      const d = await drawing();
+      if (d.fontFamilies() === 0) {
+        return "charts unavailable: no system font for their text (apt-get install fonts-dejavu-core)";
+      }
+      await renderChartPng(scatterConfig({ title: "", xLabel: "", yLabel: "", series: [] }), {
+        width: 16,
+        height: 16,
+      });
+      return true;
+    } catch (e) {
+      return `charts unavailable: ${(e as Error).message.split("\n")[0]}`;
+    }
+  })();
+  return probe;
+}
+
+/**
+ * Draws one chart definition to PNG bytes.
+ *
+ * @example
+ * ```ts
+ * const png = await renderChartPng(hypervolumeChart(checkpoint, 10), { width: 900 });
+ * ```
+ */
+export async function renderChartPng(config: ChartConfig, size: PngSize = {}): Promise<Uint8Array> {
+  const d = await drawing();
+  const canvas = d.createCanvas(size.width ?? 900, size.height ?? 600);
+  const chart = new d.Chart(canvas, config);
   try {
-    const { ChartJSNodeCanvas } = await loadChartModule();
-    const probe = new ChartJSNodeCanvas({ width: 16, height: 16 });
-    await probe.renderToBuffer({ type: "scatter", data: { datasets: [] } });
-    return true;
-  } catch (e) {
-    return `charts unavailable: ${(e as Error).message.split("\n")[0]}`;
+    return new Uint8Array(await canvas.encode("png"));
+  } finally {
+    chart.destroy();
   }
 }
 
 /** Renders a scatter chart to PNG bytes. */
-export async function renderScatterPng(spec: ScatterSpec): Promise<Uint8Array> {
-  const { ChartJSNodeCanvas } = await loadChartModule();
-  const width = spec.width ?? 900, height = spec.height ?? 600;
-  const canvas = new ChartJSNodeCanvas({ width, height, backgroundColour: "white" });
-  const config = {
-    type: "scatter",
-    data: {
-      datasets: spec.series.map((s, i) => {
-        const color = s.color ?? PALETTE[i % PALETTE.length];
-        return {
-          label: s.label,
-          data: s.points.map((p) => ({ x: p.x, y: p.y })),
-          backgroundColor: color,
-          borderColor: color,
-          pointRadius: s.radius ?? 4,
-          showLine: s.line ?? false,
-          borderWidth: s.line ? 1.5 : 1,
-        };
-      }),
-    },
-    options: {
-      animation: false,
-      responsive: false,
-      plugins: {
-        title: { display: true, text: spec.title, font: { size: 16 } },
-        legend: { position: "bottom" }, // long series labels stay whole
-      },
-      scales: {
-        x: {
-          type: spec.xLog ? "logarithmic" : "linear",
-          title: { display: true, text: spec.xLabel },
-          ...(spec.xIntegers ? { ticks: { stepSize: 1, precision: 0 } } : {}),
-        },
-        y: {
-          type: spec.yLog ? "logarithmic" : "linear",
-          title: { display: true, text: spec.yLabel },
-        },
-      },
-    },
-  };
-  return new Uint8Array(await canvas.renderToBuffer(config, "image/png"));
+export async function renderScatterPng(spec: ScatterSpec & PngSize): Promise<Uint8Array> {
+  return await renderChartPng(scatterConfig(spec), spec);
 }

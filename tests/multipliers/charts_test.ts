@@ -3,20 +3,13 @@ import { runMultipliersCli } from "../../cli/multipliers.ts";
 import { chartsAvailable, renderScatterPng } from "../../src/charts/render.ts";
 import { libraryCharts } from "../../src/multipliers/charts.ts";
 import { listMultipliers } from "../../src/multipliers/library.ts";
+import { pngSize } from "../charts/_png.ts";
 
 const available = await chartsAvailable();
 if (available !== true) {
   console.log(
-    `skipping chart rendering tests: ${available} (build canvas and run deno with --allow-ffi; docs/multipliers.md)`,
+    `skipping chart rendering tests: ${available} (see docs/multipliers.md: Deno needs --allow-ffi for @napi-rs/canvas)`,
   );
-}
-
-/** Checks the PNG signature and reads the IHDR size. */
-function pngSize(bytes: Uint8Array): { width: number; height: number } {
-  assert.deepEqual([...bytes.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10], "PNG signature");
-  assert.equal(new TextDecoder().decode(bytes.subarray(12, 16)), "IHDR");
-  const view = new DataView(bytes.buffer, bytes.byteOffset);
-  return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
 Deno.test("library charts: one series per family, error-free circuits at the left edge", async () => {

@@ -328,7 +328,7 @@ export async function writeComparison(
   const ready = opts.charts === false ? "charts not asked for" : await chartsAvailable();
   const note = ready === true
     ? `Charts: ${CHART_FILES.join(", ")}.`
-    : `Charts not drawn (${ready}; deno task charts:install builds what they need).`;
+    : `Charts not drawn (${ready}).`;
   await writeAtomic(join(out, "compare.md"), compareMarkdown(run, baselines, c, how, note));
   await writeAtomic(join(out, "compare.csv"), compareCsv(c));
   const charts = ready === true ? await writeCompareCharts(out, c) : [];
