@@ -10,8 +10,10 @@
  * A point; `id` names the network it stands for, `label` what it is (not drawn), `text`
  * is written beside it.
  * @typedef {{x: number, y: number, id?: string, label?: string, text?: string}} Point
+ * A series; `key` names it for code (the page, tests), `label` for people.
  * @typedef {{
  *   label: string,
+ *   key?: string,
  *   points: Point[],
  *   color?: string,
  *   line?: boolean,
@@ -126,13 +128,17 @@ const emptyMessage = {
 };
 
 /**
- * Labels for a log axis: only 1, 2 and 5 times a power of ten, compact (20k, 1.5M).
- * @param {number | string} value
+ * Labels for a log axis, compact (20k, 1.5M): 1, 2 and 5 times each power of ten, or only
+ * the powers of ten when the axis spans more than four decades, so that labels never crowd.
+ * @param {number | string} value @param {number} _index @param {{value: number}[]} ticks
  */
-function logTick(value) {
+function logTick(value, _index, ticks) {
   const v = Number(value);
+  const lo = ticks[0]?.value ?? v, hi = ticks.at(-1)?.value ?? v;
+  const decades = lo > 0 ? Math.log10(hi / lo) : 0;
   const mantissa = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
-  if (![1, 2, 5].some((m) => Math.abs(mantissa - m) < 1e-6)) return "";
+  const shown = decades > 4 ? [1] : [1, 2, 5];
+  if (!shown.some((m) => Math.abs(mantissa - m) < 1e-6)) return "";
   const a = Math.abs(v);
   if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}G`;
   if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
@@ -153,6 +159,7 @@ export function scatterConfig(spec) {
         const color = s.color ?? PALETTE[i % PALETTE.length];
         return {
           label: s.label,
+          key: s.key ?? s.label,
           data: s.points.filter((p) =>
             Number.isFinite(p.x) && Number.isFinite(p.y) && (!spec.xLog || p.x > 0)
           ),
@@ -163,6 +170,8 @@ export function scatterConfig(spec) {
           pointStyle: s.shape ?? "circle",
           showLine: s.line ?? false,
           borderWidth: s.line ? 1.5 : 1,
+          // Chart.js draws the lowest order on top: later series go over earlier ones.
+          order: spec.series.length - i,
         };
       }),
     },
@@ -172,7 +181,13 @@ export function scatterConfig(spec) {
       plugins: {
         title: { display: true, text: spec.title, font: { size: 16 } },
         // Long series labels stay whole; a diamond series shows a diamond.
-        legend: { position: "bottom", labels: { usePointStyle: true } },
+        legend: {
+          position: "bottom",
+          labels: {
+            usePointStyle: true,
+            sort: (/** @type {any} */ a, /** @type {any} */ b) => a.datasetIndex - b.datasetIndex,
+          },
+        },
         emptyMessage: { text: spec.empty },
       },
       scales: {
@@ -257,17 +272,25 @@ export function runErrorChart(run, axis, about = {}) {
   );
   /** @type {Series[]} */
   const series = [
-    { label: "evaluated candidates", points: grey, color: RUN_COLOURS.candidates, radius: 3 },
+    {
+      label: "evaluated candidates",
+      key: "candidates",
+      points: grey,
+      color: RUN_COLOURS.candidates,
+      radius: 3,
+    },
     {
       // Non-dominated in three objectives: its projection onto two is not a curve, so its
       // points are not joined.
       label: "Pareto set of every evaluation, 3 objectives (validation)",
+      key: "front",
       points: front,
       color: RUN_COLOURS.front,
       radius: 4.5,
     },
     {
       label: "retrained (test set)",
+      key: "retrained",
       points: retrained,
       color: RUN_COLOURS.retrained,
       radius: 6,
@@ -277,6 +300,7 @@ export function runErrorChart(run, axis, about = {}) {
   if (rechosen.length) {
     series.push({
       label: "retrained, re-chosen multiplier (test set)",
+      key: "rechosen",
       points: rechosen,
       color: RUN_COLOURS.rechosen,
       radius: 5,
@@ -286,7 +310,7 @@ export function runErrorChart(run, axis, about = {}) {
   return scatterConfig({
     title: `Error vs ${RUN_AXES[axis].name} (approximate 8-bit${seed})`,
     xLabel: RUN_AXES[axis].label,
-    yLabel: "Error, approx. 8-bit (%): validation; retrained: test set",
+    yLabel: "Error, approximate 8-bit (%)", // the legend says which are on the test set
     xLog: true,
     series,
     empty: "no candidate measured yet",
@@ -314,6 +338,7 @@ export function hypervolumeChart(checkpoint, generations) {
     series: [
       {
         label: "archive (every evaluation so far)",
+        key: "archive",
         points: archive.map((y, x) => ({ x, y })),
         color: RUN_COLOURS.rechosen,
         line: true,
@@ -321,6 +346,7 @@ export function hypervolumeChart(checkpoint, generations) {
       },
       {
         label: "parents",
+        key: "parents",
         points: parents.map((y, x) => ({ x, y })),
         color: RUN_COLOURS.front,
         line: true,

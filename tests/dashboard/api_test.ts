@@ -337,11 +337,18 @@ Deno.test("the page and its scripts are served", () =>
       assert.equal(res.status, 200, src[1]);
       await res.body?.cancel();
     }
-    const app = await (await get("/app.js")).text();
-    for (const m of app.matchAll(/from "\.\/([a-z_]+\.js)"/g)) {
-      const res = await get(`/${m[1]}`);
-      assert.equal(res.status, 200, m[1]);
-      assert.match(res.headers.get("content-type") ?? "", /javascript/);
-      await res.body?.cancel();
+    // Every module the page imports, and what those import (the chart definitions live
+    // outside static/, at the URL views.js's relative import resolves to).
+    const queue = ["/app.js"], seen = new Set(queue);
+    while (queue.length) {
+      const path = queue.shift()!;
+      const res = await get(path);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get("content-type") ?? "", /javascript/, path);
+      for (const m of (await res.text()).matchAll(/from "(\.\.?\/[a-z_./]+\.js)"/g)) {
+        const next = new URL(m[1], `http://page${path}`).pathname;
+        if (!seen.has(next)) queue.push(next), seen.add(next);
+      }
     }
+    assert.ok(seen.has("/charts/definitions.js"), [...seen].join(" "));
   }));

@@ -1,6 +1,6 @@
 /**
- * The page's modules (src/dashboard/static/*.js) are plain functions from data to markup:
- * checked here without a browser, on a fixture run's records.
+ * The page's modules (src/dashboard/static/*.js) are plain functions from data to markup
+ * and chart configs: checked here without a browser, on a fixture run's records.
  */
 import assert from "node:assert/strict";
 import {
@@ -12,85 +12,48 @@ import {
   validationError,
 } from "../../src/dashboard/static/figures.js";
 import {
-  axisScale,
-  chartSvg,
-  linearTicks,
-  logTicks,
-} from "../../src/dashboard/static/svg_chart.js";
-import {
   applyEvaluations,
   applyFinals,
   applySummary,
   createStore,
 } from "../../src/dashboard/static/store.js";
 import {
+  chartPoints,
   detailsHtml,
-  hypervolumeChartSvg,
+  hypervolumeChartConfig,
   logRowsHtml,
-  paretoChartSpec,
-  paretoChartSvg,
+  paretoChartConfig,
+  tooltipHtml,
 } from "../../src/dashboard/static/views.js";
 import { RunState } from "../../src/dashboard/run_state.ts";
 import type { EvaluationRecord } from "../../src/search/run/record.ts";
 import { makeFixtureRun } from "./_fixture.ts";
 
-/** The data-id values of one layer of a chart's markup. */
-function layerIds(svg: string, layer: string): string[] {
-  const start = svg.indexOf(`<g class="layer ${layer}">`);
-  assert.ok(start >= 0, `layer ${layer} is drawn`);
-  const group = svg.slice(start, svg.indexOf("</g>", start));
-  return [...group.matchAll(/ data-id="([^"]+)"/g)].map((m) => m[1]);
+/** The network ids of one series of a chart config. */
+function seriesIds(config: ReturnType<typeof paretoChartConfig>, key: string): string[] {
+  const points = chartPoints(config).get(key);
+  assert.ok(points, `series ${key} is drawn`);
+  return points.map((p) => p.id!);
 }
 
-Deno.test("ticks are round, ascending and inside the range; scales map the ends", () => {
-  for (const [lo, hi] of [[0, 1], [17.3, 81.9], [-3, 250], [0.0012, 0.0013], [5, 5000]]) {
-    const t = linearTicks(lo, hi);
-    assert.ok(t.length >= 3 && t.length <= 12, `${lo}..${hi}: ${t}`);
-    assert.ok(t.every((v, i) => v >= lo - 1e-12 && v <= hi + 1e-12 && (i === 0 || v > t[i - 1])));
-    const step = t[1] - t[0];
-    const mantissa = step / 10 ** Math.floor(Math.log10(step));
-    assert.ok(
-      [1, 2, 2.5, 5].some((m) => Math.abs(m - mantissa) < 1e-9),
-      `${lo}..${hi}: step ${step}`,
-    );
-  }
-  for (const [lo, hi] of [[0.003, 12_000], [40, 120_000], [2, 9], [300, 700]]) {
-    const t = logTicks(lo, hi);
-    assert.ok(t.length >= 2, `${lo}..${hi}: ${t}`);
-    assert.ok(
-      t.every((v, i) => v >= lo && v <= hi && (i === 0 || v > t[i - 1])),
-      `${lo}..${hi}: ${t}`,
-    );
-  }
-  const log = axisScale([1, 1000], [0, 300], true);
-  assert.deepEqual([log(1), log(10), log(1000)].map((v) => Math.round(v * 1e9) / 1e9), [
-    0,
-    100,
-    300,
-  ]);
-  const lin = axisScale([0, 50], [300, 0]);
-  assert.deepEqual([lin(0), lin(25), lin(50)], [300, 150, 0]);
-});
-
-Deno.test("chart markup escapes what it shows and skips points a log axis cannot place", () => {
-  const svg = chartSvg({
-    xLabel: "x <b>",
-    yLabel: "y & z",
-    xLog: true,
-    layers: [{
-      name: "front",
-      points: [
-        { x: 10, y: 1, id: `a"><script>alert(1)</script>`, label: "<i>" },
-        { x: 0, y: 2, id: "zero" },
-        { x: 100, y: NaN, id: "nan" },
-      ],
-      focusable: true,
-    }],
+Deno.test("the tooltip escapes what it shows", () => {
+  const store = createStore();
+  const id = `a"><script>alert(1)</script>`;
+  applyEvaluations(store, {
+    from: 0,
+    records: [{
+      id,
+      params: 10,
+      mults: 20,
+      energyNj: 1,
+      multipliers: { n1: "<b>m</b>" },
+      violation: 0,
+      validation: { float: 0.5, exact8: 0.5, approx8: 0.5, images: 10 },
+    } as unknown as EvaluationRecord],
   });
-  assert.doesNotMatch(svg, /<script>|<b>|<i>/);
-  assert.match(svg, /x &#60;b&#62;/);
-  assert.deepEqual(layerIds(svg, "front").length, 1);
-  assert.match(svg, /tabindex="0" role="button"/);
+  const html = tooltipHtml(store, id);
+  assert.doesNotMatch(html, /<script>|<b>m/);
+  assert.match(html, /&#60;script&#62;/);
 });
 
 Deno.test("records merge in order: repeats are skipped, a gap asks for a fetch", () => {
@@ -117,22 +80,35 @@ Deno.test("the charts, log and details of a fixture run show its front, records 
     const front = run.front.map((r) => r.id);
     const measured = run.records.filter((r) => validationError(r) !== null);
     for (const axis of ["energy", "params"] as const) {
-      const svg = paretoChartSvg(store, axis);
-      assert.deepEqual(layerIds(svg, "front").sort(), [...front].sort(), axis);
-      assert.equal(layerIds(svg, "candidates").length + front.length, measured.length, axis);
-      assert.deepEqual(layerIds(svg, "final").sort(), run.finals.map((f) => f.id).sort(), axis);
-      assert.ok(
-        !layerIds(svg, "candidates").some((id) => run.records.find((r) => r.id === id)?.error),
+      const config = paretoChartConfig(store, axis);
+      assert.deepEqual(seriesIds(config, "front").sort(), [...front].sort(), axis);
+      assert.equal(seriesIds(config, "candidates").length + front.length, measured.length, axis);
+      assert.deepEqual(
+        seriesIds(config, "retrained").sort(),
+        run.finals.map((f) => f.id).sort(),
+        axis,
       );
+      assert.ok(
+        !seriesIds(config, "candidates").some((id) => run.records.find((r) => r.id === id)?.error),
+      );
+      assert.deepEqual(seriesIds(config, "selected"), [], "nothing selected yet");
     }
     // The retrained networks sit at their test error, labelled with their test accuracy.
-    const finalsLayer = paretoChartSpec(store, "energy").layers.find((l) => l.name === "final")!;
+    const finalsSeries = chartPoints(paretoChartConfig(store, "energy")).get("retrained")!;
     for (const f of run.finals) {
-      const p = finalsLayer.points.find((q) => q.id === f.id)!;
+      const p = finalsSeries.find((q) => q.id === f.id)!;
       assert.equal(p.y, 100 * (1 - f.test.approx8));
       assert.equal(p.x, f.energyNj);
-      assert.match(p.label!, new RegExp(`${(100 * f.test.approx8).toFixed(1)}%`));
+      assert.match(p.text!, new RegExp(`${(100 * f.test.approx8).toFixed(1)}%`));
     }
+    // The selected network is ringed wherever it is drawn.
+    store.selected = run.finals[0].id;
+    assert.deepEqual(
+      seriesIds(paretoChartConfig(store, "params"), "selected"),
+      [run.finals[0].id, run.finals[0].id],
+      "on the front and as retrained",
+    );
+    store.selected = null;
 
     const rows = [...logRowsHtml(store).matchAll(/<tr class="([a-z ]+)" data-id="([^"]+)"/g)];
     assert.deepEqual(rows.map((m) => m[2]), run.records.map((r) => r.id).reverse(), "newest first");
@@ -163,14 +139,14 @@ Deno.test("the charts, log and details of a fixture run show its front, records 
     assert.ok(detailsHtml(store, f.id).includes(fmtAcc(f.test.approx8)), "test accuracy shown");
     assert.match(detailsHtml(store, "nope"), /No record 'nope'/);
 
-    const hv = hypervolumeChartSvg(store.summary!);
+    const hv = chartPoints(hypervolumeChartConfig(store.summary!));
     // The parents' hypervolume and the archive's, one point per generation each.
     assert.equal(
-      (hv.match(/<circle class="pt"/g) ?? []).length,
+      hv.get("parents")!.length + hv.get("archive")!.length,
       run.checkpoint!.hypervolume.length + run.checkpoint!.archiveHypervolume!.length,
     );
     assert.ok(run.checkpoint!.archiveHypervolume!.length > 0);
-    assert.match(hv, /class="layer hypervolume archive"/);
+    assert.deepEqual(hv.get("archive")!.map((p) => p.y), run.checkpoint!.archiveHypervolume);
   } finally {
     await run.remove();
   }

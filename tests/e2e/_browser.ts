@@ -5,7 +5,8 @@
  */
 // deno.json's import map is not this module's to change; the version is pinned here.
 // deno-lint-ignore no-import-prefix
-import type { Browser } from "npm:playwright-core@1";
+import type { Browser, Page } from "npm:playwright-core@1";
+export type { Page };
 import fs from "node:fs";
 
 export const CHROMIUM = "/usr/bin/chromium";

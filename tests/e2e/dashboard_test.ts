@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { browserUnavailable, launchChromium, waitForCount } from "./_browser.ts";
+import { browserUnavailable, launchChromium, type Page, waitForCount } from "./_browser.ts";
 import { makeFixtureRun } from "../dashboard/_fixture.ts";
 import { startDashboard } from "../../src/dashboard/server.ts";
 import {
@@ -26,6 +26,49 @@ if (unavailable) console.log(`dashboard end-to-end tests skipped: ${unavailable}
 
 /** Generous: the target is 1 s, but the machine is shared. */
 const RENDER_LIMIT_MS = 5000;
+
+/**
+ * A series of a chart on the page, read from its Chart.js instance: each point's network
+ * id (null for points that stand for none) and where it is drawn, in page coordinates.
+ */
+interface DrawnPoint {
+  id: string | null;
+  x: number;
+  y: number;
+}
+
+async function series(page: Page, box: string, key: string): Promise<DrawnPoint[]> {
+  return await page.evaluate(([box, key]) => {
+    // deno-lint-ignore no-explicit-any
+    const { Chart, document } = globalThis as any;
+    const canvas = document.querySelector(`${box} canvas`);
+    const chart = Chart.getChart(canvas);
+    const i = chart.data.datasets.findIndex((d: { key: string }) => d.key === key);
+    if (i < 0) return [];
+    // Chart.js places points in its own units; the canvas may be shown at another size.
+    const rect = canvas.getBoundingClientRect();
+    const sx = rect.width / chart.width, sy = rect.height / chart.height;
+    const meta = chart.getDatasetMeta(i);
+    return chart.data.datasets[i].data.map((p: { id?: string }, j: number) => ({
+      id: p.id ?? null,
+      x: rect.left + sx * meta.data[j].x,
+      y: rect.top + sy * meta.data[j].y,
+    }));
+  }, [box, key]);
+}
+
+/** A series' size as something waitForCount can poll. */
+const seriesCount = (page: Page, box: string, key: string) => ({
+  count: async () => (await series(page, box, key)).length,
+});
+
+/** Where a network's point of a series is drawn, scrolled into view. */
+async function pointOf(page: Page, box: string, key: string, id: string) {
+  await page.locator(`${box} canvas`).scrollIntoViewIfNeeded();
+  const p = (await series(page, box, key)).find((q) => q.id === id);
+  assert.ok(p, `${box}: ${id} is drawn in '${key}'`);
+  return p;
+}
 
 Deno.test({
   name: "dashboard in Chromium: 1,000 evaluations, front, details on click, live log",
@@ -69,22 +112,24 @@ Deno.test({
       async () => {
         const measured = run.records.filter((r) => validationError(r) !== null).length;
         for (const chart of ["#chart-energy", "#chart-params"]) {
-          const front = page.locator(`${chart} .front .pt`);
-          assert.equal(await front.count(), run.front.length, `${chart}: front points`);
-          const ids = await front.evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+          const front = await series(page, chart, "front");
+          assert.equal(front.length, run.front.length, `${chart}: front points`);
+          const ids = front.map((p) => p.id);
           assert.deepEqual(ids.sort(), run.front.map((r) => r.id).sort(), chart);
           assert.equal(
-            await page.locator(`${chart} .candidates .pt`).count() + run.front.length,
+            (await series(page, chart, "candidates")).length + run.front.length,
             measured,
             `${chart}: every measured candidate is drawn`,
           );
-          assert.equal(await page.locator(`${chart} .final .pt`).count(), run.finals.length);
-          assert.ok(await page.locator(chart).isVisible());
+          assert.equal((await series(page, chart, "retrained")).length, run.finals.length);
+          assert.ok(await page.locator(`${chart} canvas`).isVisible());
         }
-        const hv = page.locator("#chart-hv .hypervolume:not(.archive) .pt");
-        assert.equal(await hv.count(), run.checkpoint!.hypervolume.length);
         assert.equal(
-          await page.locator("#chart-hv .hypervolume.archive .pt").count(),
+          (await series(page, "#chart-hv", "parents")).length,
+          run.checkpoint!.hypervolume.length,
+        );
+        assert.equal(
+          (await series(page, "#chart-hv", "archive")).length,
           run.checkpoint!.archiveHypervolume!.length,
         );
         assert.match(
@@ -98,12 +143,12 @@ Deno.test({
       const finals = new Set(run.finals.map((f) => f.id));
       const r: EvaluationRecord = run.front.find((x) => !finals.has(x.id) && !x.reusedFrom) ??
         run.front[0];
-      const point = page.locator(`#chart-energy .front .pt[data-id="${r.id}"]`);
-      await point.hover();
+      const point = await pointOf(page, "#chart-energy", "front", r.id);
+      await page.mouse.move(point.x, point.y);
       const tip = page.locator("#tooltip");
       await tip.waitFor({ state: "visible" });
       assert.match((await tip.textContent()) ?? "", new RegExp(r.id));
-      await point.click();
+      await page.mouse.click(point.x, point.y);
       const details = page.locator("#details");
       const text = (field: string) => details.locator(`[data-field="${field}"]`).textContent();
       assert.match((await text("id")) ?? "", new RegExp(`${r.id} \\(generation ${r.generation}`));
@@ -121,10 +166,12 @@ Deno.test({
         (await text("time")) ?? "",
         new RegExp(`${fmtDuration(seconds.train)} training \\+`),
       );
-      assert.equal(await point.getAttribute("class"), "pt selected");
+      const ringed = (await series(page, "#chart-energy", "selected")).map((p) => p.id);
+      assert.deepEqual(ringed, [r.id], "the selected network is ringed");
 
       const f = run.finals[0];
-      await page.locator(`#chart-params .final .pt[data-id="${f.id}"]`).click();
+      const final = await pointOf(page, "#chart-params", "retrained", f.id);
+      await page.mouse.click(final.x, final.y);
       assert.ok(((await text("test")) ?? "").includes(fmtAcc(f.test.approx8)), "test accuracy");
       assert.match((await text("test")) ?? "", /on 10,000 CIFAR-10 test images/);
     });
@@ -176,12 +223,9 @@ Deno.test({
 
       const next = run.laterCheckpoints.at(-1)!;
       await Deno.writeTextFile(join(run.dir, "checkpoint.json"), JSON.stringify(next));
-      await waitForCount(
-        page.locator("#chart-hv .hypervolume:not(.archive) .pt"),
-        next.hypervolume.length,
-      );
+      await waitForCount(seriesCount(page, "#chart-hv", "parents"), next.hypervolume.length);
       const summary = await (await fetch(`${server.url}api/run`)).json();
-      assert.equal(await page.locator("#chart-energy .front .pt").count(), summary.front.length);
+      assert.equal((await series(page, "#chart-energy", "front")).length, summary.front.length);
       assert.match(
         (await page.locator("#status").textContent()) ?? "",
         new RegExp(`${next.completed} of ${run.config.generations}`),

@@ -2,8 +2,9 @@
 /// <reference lib="dom" />
 /**
  * The page: loads the run (summary, every evaluation, the finals), draws it, then follows
- * the server's event stream and redraws what changed. Rendering is markup from views.js;
- * this file only wires it to the document.
+ * the server's event stream and redraws what changed. Markup and chart configs come from
+ * views.js; the charts are drawn by Chart.js (its UMD build, loaded before this module as
+ * the global `Chart`). This file only wires them to the document.
  */
 import { captions, escapeHtml, fmtInt } from "./figures.js";
 import { applyEvaluations, applyFinals, applySummary, createStore, resetRecords } from "./store.js";
@@ -12,14 +13,21 @@ import {
   detailsHtml,
   filesHtml,
   finalRowsHtml,
-  hypervolumeChartSvg,
+  hypervolumeChartConfig,
   logRowsHtml,
-  paretoChartSvg,
+  paretoChartConfig,
   statusHtml,
   tooltipHtml,
 } from "./views.js";
 
+/** Chart.js, from /vendor/chart.umd.min.js. @type {any} */
+const Chart = /** @type {any} */ (globalThis).Chart;
+
 const store = createStore();
+/** The page's Chart.js instances, by the id of the box that holds each. @type {Map<string, any>} */
+const charts = new Map();
+/** The series a keyboard walks through on a chart: the networks worth a look. */
+const KEYBOARD_SERIES = ["front", "retrained"];
 /** @type {Set<"charts" | "log" | "status" | "finals" | "details">} */
 const dirty = new Set();
 let scheduled = false;
@@ -72,11 +80,7 @@ function render() {
     $("caption-final").textContent = text.final;
     showProblem(s.problem);
   }
-  if (dirty.has("charts")) {
-    $("chart-energy").innerHTML = paretoChartSvg(store, "energy");
-    $("chart-params").innerHTML = paretoChartSvg(store, "params");
-    $("chart-hv").innerHTML = hypervolumeChartSvg(s);
-  }
+  if (dirty.has("charts")) drawCharts();
   if (dirty.has("log")) {
     /** @type {HTMLElement} */ ($("log").querySelector("tbody")).innerHTML = logRowsHtml(store);
     $("log-count").textContent = `(${fmtInt(store.records.length)} evaluations)`;
@@ -90,28 +94,45 @@ function render() {
   if (dirty.has("details") && store.selected) {
     $("details").innerHTML = detailsHtml(store, store.selected);
   }
-  if (dirty.has("charts") || dirty.has("details")) markSelected();
   dirty.clear();
 }
 
-/** Outlines the selected network wherever it appears (charts; the log marks its own row). */
-function markSelected() {
-  for (const el of document.querySelectorAll(".chart-box .selected")) {
-    el.classList.remove("selected");
+/** Draws every chart, or updates those already drawn (the selected network is ringed). */
+function drawCharts() {
+  const s = store.summary;
+  if (!s) return;
+  drawChart("chart-energy", paretoChartConfig(store, "energy"));
+  drawChart("chart-params", paretoChartConfig(store, "params"));
+  drawChart("chart-hv", hypervolumeChartConfig(s, store.selected));
+}
+
+/** @param {string} boxId @param {import("./views.js").ChartConfig} config */
+function drawChart(boxId, config) {
+  const chart = charts.get(boxId);
+  if (chart) {
+    chart.data = config.data;
+    chart.options = config.options;
+    chart.update("none");
+    return;
   }
-  if (!store.selected) return;
-  for (
-    const el of document.querySelectorAll(`.chart-box [data-id="${CSS.escape(store.selected)}"]`)
-  ) {
-    el.classList.add("selected");
-  }
+  const box = $(boxId);
+  const canvas = document.createElement("canvas");
+  canvas.tabIndex = 0;
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute(
+    "aria-label",
+    `${box.closest("figure")?.querySelector("h2")?.textContent ?? "chart"}; arrow keys ` +
+      `step through its networks, Enter shows one`,
+  );
+  box.replaceChildren(canvas);
+  charts.set(boxId, new Chart(canvas, config));
 }
 
 /** Shows one network's figures in the details panel. @param {string} id */
 function select(id) {
   store.selected = id;
   $("details").innerHTML = detailsHtml(store, id);
-  markSelected();
+  drawCharts();
   for (const tr of document.querySelectorAll("#log tr.selected")) tr.classList.remove("selected");
   document.querySelector(`#log tr[data-id="${CSS.escape(id)}"]`)?.classList.add("selected");
 }
@@ -122,33 +143,90 @@ function idOf(target) {
   return el?.getAttribute("data-id") ?? null;
 }
 
+/**
+ * The network of the point under the pointer, if any: of every point the pointer is on, the
+ * one drawn on top (later series over earlier ones, later points over earlier), as with
+ * elements of a page, not the one whose centre happens to be nearest.
+ * @param {any} chart @param {Event} e
+ */
+function idAtPointer(chart, e) {
+  const hits = chart.getElementsAtEventForMode(e, "point", { intersect: true }, false);
+  hits.sort((/** @type {any} */ a, /** @type {any} */ b) =>
+    b.datasetIndex - a.datasetIndex || b.index - a.index
+  );
+  for (const { datasetIndex, index } of hits) {
+    const id = chart.data.datasets[datasetIndex].data[index]?.id;
+    if (id) return id;
+  }
+  return null;
+}
+
+/** @param {string} id @param {number} clientX @param {number} clientY */
+function showTooltip(id, clientX, clientY) {
+  const tip = $("tooltip");
+  tip.innerHTML = tooltipHtml(store, id);
+  tip.hidden = false;
+  tip.style.left = `${Math.min(clientX + 14, globalThis.innerWidth - tip.offsetWidth - 8)}px`;
+  tip.style.top = `${clientY + 14}px`;
+}
+
+/** Where each chart's keyboard focus is: an index into its walkable points. */
+const keyboardAt = new Map();
+
+/**
+ * Arrow keys step through a chart's networks (left to right), Enter or Space shows one.
+ * @param {string} boxId @param {KeyboardEvent} k
+ */
+function chartKey(boxId, k) {
+  const chart = charts.get(boxId);
+  if (!chart) return;
+  /** @type {{datasetIndex: number, index: number, x: number, id: string}[]} */
+  const walk = [];
+  chart.data.datasets.forEach((/** @type {any} */ d, /** @type {number} */ datasetIndex) => {
+    if (!KEYBOARD_SERIES.includes(d.key)) return;
+    d.data.forEach((/** @type {any} */ p, /** @type {number} */ index) => {
+      if (p.id) walk.push({ datasetIndex, index, x: p.x, id: p.id });
+    });
+  });
+  if (!walk.length) return;
+  walk.sort((a, b) => a.x - b.x);
+  const step = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[k.key];
+  const at = keyboardAt.get(boxId) ?? -1;
+  if (step !== undefined) {
+    k.preventDefault();
+    const next = (Math.max(at, step < 0 ? 0 : -1) + step + walk.length) % walk.length;
+    keyboardAt.set(boxId, next);
+    const { datasetIndex, index, id } = walk[next];
+    chart.setActiveElements([{ datasetIndex, index }]);
+    chart.update("none");
+    const el = chart.getDatasetMeta(datasetIndex).data[index];
+    const box = chart.canvas.getBoundingClientRect();
+    showTooltip(id, box.left + el.x, box.top + el.y);
+  } else if ((k.key === "Enter" || k.key === " ") && at >= 0 && walk[at]) {
+    k.preventDefault();
+    select(walk[at].id);
+  }
+}
+
 function wireInteractions() {
   const tip = $("tooltip");
   for (const box of document.querySelectorAll(".chart-box")) {
-    box.addEventListener("mouseover", (e) => {
-      const id = idOf(e.target);
-      if (!id) return;
-      tip.innerHTML = tooltipHtml(store, id);
-      tip.hidden = false;
-    });
+    const chartOf = () => charts.get(box.id);
     box.addEventListener("mousemove", (e) => {
+      const chart = chartOf();
+      const id = chart ? idAtPointer(chart, e) : null;
       const m = /** @type {MouseEvent} */ (e);
-      tip.style.left = `${Math.min(m.clientX + 14, globalThis.innerWidth - tip.offsetWidth - 8)}px`;
-      tip.style.top = `${m.clientY + 14}px`;
+      if (id) showTooltip(id, m.clientX, m.clientY);
+      else tip.hidden = true;
     });
-    box.addEventListener("mouseout", () => (tip.hidden = true));
+    box.addEventListener("mouseleave", () => (tip.hidden = true));
     box.addEventListener("click", (e) => {
-      const id = idOf(e.target);
+      const chart = chartOf();
+      const id = chart ? idAtPointer(chart, e) : null;
       if (id) select(id);
     });
-    box.addEventListener("keydown", (e) => {
-      const k = /** @type {KeyboardEvent} */ (e);
-      const id = idOf(k.target);
-      if (id && (k.key === "Enter" || k.key === " ")) {
-        k.preventDefault();
-        select(id);
-      }
-    });
+    box.addEventListener("keydown", (e) => chartKey(box.id, /** @type {KeyboardEvent} */ (e)));
+    box.addEventListener("focusout", () => (tip.hidden = true));
   }
   for (const table of ["log", "finals"]) {
     $(table).addEventListener("click", (e) => {

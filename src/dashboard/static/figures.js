@@ -8,6 +8,9 @@
  * @typedef {import("../../search/run/config.ts").EvolveConfig} EvolveConfig
  * @typedef {import("../run_state.ts").RunSummary} RunSummary
  */
+import { validationError } from "../../charts/definitions.js";
+
+export { validationError };
 
 /** @param {string} s */
 export function escapeHtml(s) {
@@ -40,29 +43,6 @@ export function fmtDuration(seconds) {
   const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
   const two = (/** @type {number} */ x) => String(x).padStart(2, "0");
   return h ? `${h} h ${two(m)} min` : `${m} min ${two(r)} s`;
-}
-
-/** Compact numbers for axis ticks: 1.2k, 3M, 0.05. @param {number} v */
-export function fmtTick(v) {
-  const a = Math.abs(v);
-  if (a >= 1e9) return `${+(v / 1e9).toPrecision(3)}G`;
-  if (a >= 1e6) return `${+(v / 1e6).toPrecision(3)}M`;
-  if (a >= 1e4) return `${+(v / 1e3).toPrecision(3)}k`;
-  return `${+v.toPrecision(3)}`;
-}
-
-/**
- * Validation error (%) of the approximate 8-bit network: the search's first objective.
- * Null when the candidate was not measured (failed or infeasible).
- * @param {EvaluationRecord} r
- */
-export function validationError(r) {
-  return r.validation && !r.error && r.violation === 0 ? 100 * (1 - r.validation.approx8) : null;
-}
-
-/** Test error (%) of a retrained network in approximate 8-bit. @param {FinalRecord} f */
-export function testError(f) {
-  return f.error ? null : 100 * (1 - f.test.approx8);
 }
 
 /**
@@ -122,7 +102,8 @@ export function captions(c) {
     `this two-objective view a blue point can sit behind another.`;
   const finals = `Red diamonds: the networks retrained ${c.final.epochs} epoch` +
     `${c.final.epochs === 1 ? "" : "s"} on ${fmtInt(c.final.trainImages)} training images, ` +
-    `at their approximate 8-bit error on the CIFAR-10 test set.`;
+    `at their approximate 8-bit error on the CIFAR-10 test set; green: the same networks ` +
+    `with their re-chosen multipliers, when the run re-chose them.`;
   const grey =
     `Grey: every other evaluated candidate (failed and infeasible ones are not plotted).`;
   return {
@@ -132,7 +113,7 @@ export function captions(c) {
     params: `${error} x: trainable parameters (log scale), counted from the network's graph. ` +
       `${grey} ${front} ${finals}`,
     hypervolume: `Hypervolume after each generation of the feasible Pareto front of the ` +
-      `parents (dots) and of every evaluation so far (the archive, green line; it never ` +
+      `parents (blue) and of every evaluation so far (the archive, green; it never ` +
       `falls): objectives normalised to 0..1 (error 0..1, parameters 0..${
         c.constraints.maxParams ? fmtInt(c.constraints.maxParams) : "1,000,000"
       }, energy 0..the multiplication limit times the most energy-hungry multiplier), reference ` +

@@ -1,12 +1,13 @@
 // @ts-check
 /**
- * The page's parts as HTML/SVG markup built from the store: the two Pareto charts, the
- * hypervolume chart, the log table, the retrained networks, the details of one network and
- * the run status. Pure: the page puts the markup in place, the Deno tests read it.
+ * The page's parts built from the store: the Chart.js configs of the two Pareto charts and
+ * the hypervolume chart (the chart definitions the run's PNGs use), and the markup of the log
+ * table, the retrained networks, the details of one network and the run status. Pure: the
+ * page puts them in place, the Deno tests read them.
  *
  * @typedef {import("./store.js").Store} Store
- * @typedef {import("./svg_chart.js").Point} Point
- * @typedef {import("./svg_chart.js").ChartSpec} ChartSpec
+ * @typedef {import("../../charts/definitions.js").Point} Point
+ * @typedef {import("../../charts/definitions.js").ChartConfig} ChartConfig
  * @typedef {import("../../search/run/record.ts").EvaluationRecord} EvaluationRecord
  * @typedef {import("../../search/run/record.ts").FinalRecord} FinalRecord
  * @typedef {import("../run_state.ts").RunSummary} RunSummary
@@ -23,102 +24,88 @@ import {
   multiplierText,
   recordStatus,
   statusFacts,
-  testError,
   validationError,
 } from "./figures.js";
-import { chartSvg } from "./svg_chart.js";
+import { hypervolumeChart, runErrorChart } from "../../charts/definitions.js";
 
-/** @typedef {"energy" | "params"} Axis */
+/** @typedef {import("../../charts/definitions.js").Axis} Axis */
 
-/** @type {Record<Axis, {label: string, of: (r: {energyNj: number, params: number}) => number}>} */
-export const AXES = {
-  energy: {
-    label: "Energy of the multiplications per inference (nJ, model estimate, log scale)",
-    of: (r) => r.energyNj,
-  },
-  params: { label: "Parameters (log scale)", of: (r) => r.params },
-};
+/** Outlines the selected network wherever a chart shows it, on top of the other series. */
+const SELECTED_COLOUR = "#f0a500";
 
 /**
- * The scatter of validation error against energy or parameters: grey candidates, blue
- * front, red retrained networks at their test error.
- * @param {Store} store @param {Axis} axis
- * @returns {ChartSpec}
+ * A chart definition as the page draws it: sized by its panel, titled by the panel's
+ * heading, and with the selected network ringed.
+ * @param {ChartConfig} config @param {string | null} selected @param {number} aspectRatio
+ * @returns {ChartConfig}
  */
-export function paretoChartSpec(store, axis) {
-  const x = AXES[axis].of;
-  /** @type {Point[]} */
-  const grey = [], front = [];
-  for (const r of store.records) {
-    const y = validationError(r);
-    if (y === null) continue;
-    const p = { x: x(r), y, id: r.id };
-    if (store.front.has(r.id)) {
-      front.push({ ...p, title: `${r.id}: ${y.toFixed(2)}% validation error` });
-    } else grey.push(p);
-  }
-  // A network of the front appears once, even when repeated networks share its place.
-  /** @type {Point[]} */
-  const finals = [];
-  for (const f of store.finals) {
-    const y = testError(f);
-    if (y === null) continue;
-    finals.push({
-      x: x(f),
-      y,
-      id: f.id,
-      label: `test acc. ${(100 - y).toFixed(1)}%`,
-      title: `${f.id} retrained: ${(100 - y).toFixed(2)}% test accuracy`,
-    });
-  }
-  front.sort((a, b) => a.x - b.x);
+function forPage(config, selected, aspectRatio) {
+  const ringed = selected === null
+    ? []
+    : config.data.datasets.flatMap((d) =>
+      d.data.filter((/** @type {Point} */ p) => p.id === selected)
+    );
   return {
-    xLabel: AXES[axis].label,
-    yLabel: "Validation error, approx. 8-bit (%)",
-    xLog: true,
-    layers: [
-      { name: "candidates", points: grey, r: 2.6 },
-      { name: "front", points: front, r: 4.5, focusable: true },
-      { name: "final", points: finals, shape: "diamond", r: 6.5, focusable: true },
-    ],
-    empty: "no candidate measured yet",
+    ...config,
+    data: {
+      datasets: [...config.data.datasets, {
+        label: "selected",
+        key: "selected",
+        data: ringed,
+        pointRadius: 9,
+        pointHoverRadius: 9,
+        pointBorderWidth: 3,
+        borderColor: SELECTED_COLOUR,
+        backgroundColor: "rgba(0, 0, 0, 0)",
+      }],
+    },
+    options: {
+      ...config.options,
+      responsive: true,
+      aspectRatio,
+      plugins: {
+        ...config.options.plugins,
+        title: { display: false },
+        tooltip: { enabled: false }, // the page shows its own, with the network's figures
+        legend: {
+          ...config.options.plugins.legend,
+          labels: {
+            ...config.options.plugins.legend.labels,
+            filter: (/** @type {{text: string}} */ item) => item.text !== "selected",
+          },
+        },
+      },
+    },
   };
 }
 
-/** Hypervolume after each completed generation. @param {RunSummary} s @returns {ChartSpec} */
-export function hypervolumeChartSpec(s) {
-  const hv = s.checkpoint?.hypervolume ?? [];
-  const archive = s.checkpoint?.archiveHypervolume ?? [];
-  const points = hv.map((y, g) => ({ x: g, y, title: `generation ${g}: ${y.toFixed(4)}` }));
-  const archivePoints = archive.map((y, g) => ({
-    x: g,
-    y,
-    title: `archive after generation ${g}: ${y.toFixed(4)}`,
-  }));
-  const top = Math.max(0, ...hv, ...archive);
-  return {
-    height: 260,
-    xLabel: "Generation",
-    yLabel: "Hypervolume",
-    xDomain: [0, Math.max(1, s.config.generations)],
-    yDomain: [0, top > 0 ? top * 1.1 : 1],
-    xIntegers: true,
-    layers: [
-      { name: "hypervolume archive", points: archivePoints, r: 2, line: true },
-      { name: "hypervolume", points, r: 3, line: true },
-    ],
-    empty: "no generation completed yet",
-  };
+/**
+ * The scatter of error against energy or parameters (src/charts/definitions.js, as the
+ * run's PNGs draw it), for the page.
+ * @param {Store} store @param {Axis} axis
+ * @returns {ChartConfig}
+ */
+export function paretoChartConfig(store, axis) {
+  const run = { records: store.records, front: store.front, finals: store.finals };
+  return forPage(runErrorChart(run, axis), store.selected, 560 / 380);
 }
 
-/** @param {Store} store @param {Axis} axis */
-export function paretoChartSvg(store, axis) {
-  return chartSvg(paretoChartSpec(store, axis));
+/**
+ * Hypervolume after each completed generation.
+ * @param {RunSummary} s @param {string | null} [selected]
+ * @returns {ChartConfig}
+ */
+export function hypervolumeChartConfig(s, selected = null) {
+  return forPage(hypervolumeChart(s.checkpoint, s.config.generations), selected, 560 / 280);
 }
 
-/** @param {RunSummary} s */
-export function hypervolumeChartSvg(s) {
-  return chartSvg(hypervolumeChartSpec(s));
+/**
+ * The points of a chart's series that stand for a network, by series key.
+ * @param {ChartConfig} config
+ * @returns {Map<string, Point[]>}
+ */
+export function chartPoints(config) {
+  return new Map(config.data.datasets.map((d) => [d.key, d.data]));
 }
 
 /** @param {number | undefined} x */
