@@ -4,15 +4,34 @@
  * (@napi-rs/canvas-linux-x64-gnu), so nothing is built or downloaded from elsewhere.
  *
  * Both are loaded only when a chart is drawn, and `chartsAvailable()` says whether that
- * works here. Loading the addon needs `--allow-ffi` (narrowed to its folder:
- * `node_modules/.deno/@napi-rs+canvas-linux-x64-gnu@1.1.1`), `--allow-sys=homedir` and
+ * works here. Loading the addon needs `--allow-ffi` (narrowed to its folder,
+ * CANVAS_ADDON_DIR), `--allow-sys=homedir` and
  * `--allow-env` for the variables it reads when it loads (CANVAS_ENV). Text is drawn with the
  * system's fonts (DejaVu on Debian).
  */
+import { fileURLToPath } from "node:url";
 import { type ChartConfig, scatterConfig, type ScatterSpec } from "./definitions.js";
 
 export type { Point, ScatterSpec, Series as ScatterSeries } from "./definitions.js";
 export { PALETTE } from "./definitions.js";
+
+/** The folder of the canvas addon's native binary, which `--allow-ffi` must cover. */
+export const CANVAS_ADDON_DIR = "node_modules/.deno/@napi-rs+canvas-linux-x64-gnu@1.1.1";
+
+/**
+ * Why the permissions cannot load the addon, or null. Queried first because the addon's
+ * loader turns a refused load into "Cannot find native binding", which misleads.
+ */
+function missingPermission(): string | null {
+  const addon = fileURLToPath(new URL(`../../${CANVAS_ADDON_DIR}`, import.meta.url));
+  if (Deno.permissions.querySync({ name: "ffi", path: addon }).state !== "granted") {
+    return `Deno runs without --allow-ffi for the canvas addon (${CANVAS_ADDON_DIR})`;
+  }
+  if (Deno.permissions.querySync({ name: "sys", kind: "homedir" }).state !== "granted") {
+    return "Deno runs without --allow-sys=homedir, which the canvas addon needs for its fonts";
+  }
+  return null;
+}
 
 /** The environment variables @napi-rs/canvas reads when it loads. */
 export const CANVAS_ENV = [
@@ -68,6 +87,8 @@ let probe: Promise<true | string> | undefined;
  */
 export function chartsAvailable(): Promise<true | string> {
   probe ??= (async () => {
+    const missing = missingPermission();
+    if (missing) return `charts unavailable: ${missing}`;
     try {
       const d = await drawing();
       if (d.fontFamilies() === 0) {
