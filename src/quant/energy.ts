@@ -17,7 +17,7 @@ export interface LayerEnergy {
 }
 
 export interface InferenceEnergy {
-  /** Energy of one inference, picojoules. */
+  /** Energy of one inference, picojoules (see layersEnergy for how it is added up). */
   pj: number;
   mults: number;
   layers: LayerEnergy[];
@@ -32,18 +32,32 @@ export function inferenceEnergy(
   multiplierOf: (node: string) => string,
   pjPerMult: (name: string) => number,
 ): InferenceEnergy {
+  return layersEnergy(graphCost(graph).multsByNode, multiplierOf, pjPerMult);
+}
+
+/**
+ * As inferenceEnergy, from the multiplications of each conv/dense layer (graphCost's
+ * `multsByNode`). The total adds up each multiplier's multiplications first (integers, so
+ * exactly), then weighs them by its energy, multipliers in the order of their first layer:
+ * the same counts give the same figure to the last bit however they split into layers.
+ */
+export function layersEnergy(
+  multsByNode: Map<string, number>,
+  multiplierOf: (node: string) => string,
+  pjPerMult: (name: string) => number,
+): InferenceEnergy {
   const layers: LayerEnergy[] = [];
-  for (const [node, mults] of graphCost(graph).multsByNode) {
+  const multsOf = new Map<string, number>();
+  for (const [node, mults] of multsByNode) {
     const multiplier = multiplierOf(node);
     const e = pjPerMult(multiplier);
     if (!Number.isFinite(e) || e < 0) {
       throw new Error(`Multiplier '${multiplier}' has no valid energy per multiplication (${e})`);
     }
     layers.push({ node, multiplier, mults, pjPerMult: e, pj: mults * e });
+    multsOf.set(multiplier, (multsOf.get(multiplier) ?? 0) + mults);
   }
-  return {
-    pj: layers.reduce((s, l) => s + l.pj, 0),
-    mults: layers.reduce((s, l) => s + l.mults, 0),
-    layers,
-  };
+  let pj = 0;
+  for (const [multiplier, mults] of multsOf) pj += mults * pjPerMult(multiplier);
+  return { pj, mults: layers.reduce((s, l) => s + l.mults, 0), layers };
 }

@@ -8,7 +8,8 @@
  * a lot in how much error they absorb).
  */
 import type { Dataset } from "../../train/replica.ts";
-import type { LibraryEntry } from "../run/library.ts";
+import { energyPerMult, type LibraryEntry } from "../run/library.ts";
+import { layersEnergy } from "../../quant/energy.ts";
 import type { QuantizedModel } from "../../quant/quantized_model.ts";
 
 export interface RefineTrial {
@@ -90,12 +91,10 @@ export async function refineMultiplier(opts: {
       }
     }
   }
-  const energy = new Map(opts.library.map((m) => [m.name, m.energyPj]));
-  let energyPj = 0;
-  for (const n of nodes) energyPj += multsByNode.get(n)! * energy.get(assignment[n])!;
+  const energy = layersEnergy(multsByNode, (n) => assignment[n], energyPerMult(opts.library));
   return {
     multipliers: assignment,
-    energyNj: energyPj / 1000,
+    energyNj: energy.pj / 1000,
     validation: { exact8, approx8, images: validation.labels.length, tolerance },
     trials,
   };

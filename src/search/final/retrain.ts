@@ -10,7 +10,8 @@ import type { EvolveConfig } from "../run/config.ts";
 import type { EvaluationRecord, FinalRecord } from "../run/record.ts";
 import { decodeGenome } from "../cgp/decode.ts";
 import { searchSpace } from "../loop/space.ts";
-import type { LibraryEntry } from "../run/library.ts";
+import { energyPerMult, type LibraryEntry } from "../run/library.ts";
+import { inferenceEnergy } from "../../quant/energy.ts";
 import type { FinalTrainer } from "../evaluate/task.ts";
 import { retrainList } from "./picks.ts";
 import { hashString } from "../../util/hash.ts";
@@ -35,7 +36,7 @@ export async function retrainFront(
   // A re-choice works on what is retrained already; it never starts a retraining.
   const picks = retrainList(dir, config, evaluations, extra)
     .filter((r) => !rechoose || done.has(r.id));
-  const exact = library[0];
+  const exact = library[0].name;
   const jobs = picks.map(async (rec): Promise<FinalRecord> => {
     const have = done.get(rec.id);
     if (have && !(rechoose && !have.error)) return have;
@@ -48,7 +49,7 @@ export async function retrainFront(
       mults: rec.mults,
       multipliers: rec.multipliers,
       energyNj: rec.energyNj,
-      exactEnergyNj: (rec.mults * exact.energyPj) / 1000,
+      exactEnergyNj: inferenceEnergy(graph, () => exact, energyPerMult(library)).pj / 1000,
       epochs: config.final.epochs,
       trainImages: config.final.trainImages,
       model,

@@ -8,9 +8,10 @@ import { functionSet } from "../cgp/functions.ts";
 import type { Genome } from "../cgp/genome.ts";
 import { decodeGenome } from "../cgp/decode.ts";
 import { phenotypeKey } from "../cgp/phenotype.ts";
-import { genomeCost } from "../cgp/cost.ts";
+import { graphCost } from "../../graph/count.ts";
+import { layersEnergy } from "../../quant/energy.ts";
 import type { EvolveConfig } from "../run/config.ts";
-import type { LibraryEntry } from "../run/library.ts";
+import { energyPerMult, type LibraryEntry } from "../run/library.ts";
 
 /** The CGP search space of a run config, with the library size the genes index. */
 export function searchSpace(config: EvolveConfig): CgpConfig {
@@ -32,18 +33,17 @@ export function describeGenome(
   genome: Genome,
 ) {
   const decoded = decodeGenome(space, genome, { name: "candidate" });
-  const cost = genomeCost(decoded);
-  const byName = new Map(library.map((m) => [m.name, m]));
-  const exact = library[0];
-  const nameOf = (index: number) => config.multipliers[index] ?? exact.name;
+  const cost = graphCost(decoded.graph);
+  const exact = library[0].name;
   const multipliers: Record<string, string> = {};
   for (const [node, index] of Object.entries(decoded.multipliers)) {
-    multipliers[node] = nameOf(index);
+    multipliers[node] = config.multipliers[index] ?? exact;
   }
-  let energyPj = cost.exactMults * exact.energyPj;
-  for (const [index, n] of cost.multsByMultiplier) {
-    energyPj += n * byName.get(nameOf(index))!.energyPj;
-  }
+  const energy = layersEnergy(
+    cost.multsByNode,
+    (node) => multipliers[node] ?? exact,
+    energyPerMult(library),
+  );
   const { maxParams, maxMults } = config.constraints;
   const violation = (maxParams ? Math.max(0, cost.params / maxParams - 1) : 0) +
     (maxMults ? Math.max(0, cost.mults / maxMults - 1) : 0);
@@ -53,7 +53,7 @@ export function describeGenome(
     params: cost.params,
     mults: cost.mults,
     multipliers,
-    energyNj: energyPj / 1000,
+    energyNj: energy.pj / 1000,
     violation,
   };
 }

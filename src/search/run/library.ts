@@ -9,3 +9,9 @@ import type { Multiplier } from "../../quant/multipliers.ts";
 /** A multiplier as the search sees it: its name and its energy per multiplication (a run
  * passes its resolved multipliers, src/quant/multipliers.ts). */
 export type LibraryEntry = Pick<Multiplier, "name" | "energyPj">;
+
+/** Energy per multiplication (pJ) by multiplier name; NaN for a name `library` lacks. */
+export function energyPerMult(library: LibraryEntry[]): (name: string) => number {
+  const byName = new Map(library.map((m) => [m.name, m.energyPj]));
+  return (name) => byName.get(name) ?? NaN;
+}
