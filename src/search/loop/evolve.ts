@@ -10,18 +10,17 @@
  * evaluates only what the log does not hold yet.
  */
 import { Rng } from "../../util/rng.ts";
-import { hashString } from "../../util/hash.ts";
 import { deriveSeed } from "../../train/recipe.ts";
-import type { Genome } from "../cgp/genome.ts";
 import { rankAndCrowding, survive } from "../nsga2/survival.ts";
 import { binaryTournament } from "../nsga2/tournament.ts";
 import type { EvolveConfig } from "../run/config.ts";
 import type { LibraryEntry } from "../run/library.ts";
-import { type Checkpoint, type EvaluationRecord, recordId } from "../run/record.ts";
+import type { Checkpoint, EvaluationRecord } from "../run/record.ts";
 import type { RunDir } from "../run/run_dir.ts";
 import type { Evaluator } from "../evaluate/task.ts";
 import { archiveFront } from "./front.ts";
-import { describeGenome, searchSpace } from "./space.ts";
+import { searchSpace } from "./space.ts";
+import { Evaluations } from "./evaluations.ts";
 import { feasibleHypervolume, hypervolumeBounds, objectiveMatrix } from "./hypervolume.ts";
 import { firstGeneration } from "./first_generation.ts";
 import { feasibleChild } from "./feasible.ts";
@@ -46,117 +45,38 @@ export async function evolve(
   { population: EvaluationRecord[]; archive: EvaluationRecord[]; checkpoint: Checkpoint }
 > {
   const space = searchSpace(config);
-  const known = new Map((await dir.readEvaluations()).map((r) => [r.id, r]));
-  const byPhenotype = new Map<string, EvaluationRecord>();
-  for (const r of known.values()) {
-    if (!r.error && !r.reusedFrom && r.validation) byPhenotype.set(r.phenotype, r);
-  }
+  const log = await Evaluations.open(
+    dir,
+    config,
+    evaluator,
+    (rec, done, total) => events.onEvaluation?.(rec, done, total),
+  );
+  const known = log.known;
   const bounds = hypervolumeBounds(config, library);
-  const total = config.population + config.offspring * config.generations;
-  let done = known.size;
-
-  let aborted: Error | undefined;
-  const evaluateAll = async (
-    generation: number,
-    genomes: Genome[],
-  ): Promise<EvaluationRecord[]> => {
-    const jobs = genomes.map(async (genome, index): Promise<EvaluationRecord> => {
-      const id = recordId(generation, index);
-      const have = known.get(id);
-      if (have) return have;
-      const d = describeGenome(space, config, library, genome);
-      const base = {
-        id,
-        generation,
-        index,
-        genome: Array.from(genome),
-        phenotype: d.phenotype,
-        summary: d.decoded.summary,
-        params: d.params,
-        mults: d.mults,
-        multipliers: d.multipliers,
-        energyNj: d.energyNj,
-        violation: d.violation,
-      };
-      let rec: EvaluationRecord;
-      const twin = byPhenotype.get(d.phenotype);
-      if (d.violation > 0) {
-        rec = { ...base, objectives: [1, d.params, d.energyNj] };
-      } else if (twin) {
-        rec = {
-          ...base,
-          objectives: twin.objectives,
-          validation: twin.validation,
-          reusedFrom: twin.id,
-          // The twin's file may have been pruned when it left the population.
-          ...(twin.model && await dir.hasFile(twin.model) ? { model: twin.model } : {}),
-        };
-      } else {
-        try {
-          const r = await evaluator.evaluate({
-            id,
-            graph: d.decoded.graph,
-            multipliers: d.multipliers,
-            seed: deriveSeed(config.seed, hashString(d.phenotype)),
-            candidate: config.candidate,
-          });
-          rec = {
-            ...base,
-            objectives: [1 - r.validation.approx8, d.params, d.energyNj],
-            validation: r.validation,
-            seconds: r.seconds,
-            worker: r.worker,
-          };
-          // Written before the log line, so a logged evaluation's model file exists.
-          if (r.model) rec.model = await dir.writeSearchModel(id, r.model);
-          byPhenotype.set(d.phenotype, rec);
-        } catch (e) {
-          rec = {
-            ...base,
-            objectives: [Infinity, Infinity, Infinity],
-            error: (e as Error).message,
-          };
-        }
-      }
-      // After a failure to write, the run is over: a job still in flight must not write
-      // behind the back of the resume that will follow.
-      if (aborted) throw aborted;
-      try {
-        await dir.appendEvaluation(rec);
-      } catch (e) {
-        aborted ??= e as Error;
-        throw e;
-      }
-      known.set(id, rec);
-      events.onEvaluation?.(rec, ++done, total);
-      return rec;
-    });
-    return await Promise.all(jobs); // in index order, whatever order they finish in
-  };
 
   // The archive's hypervolume after generations 0..upTo: the stored figures, and from the
-  // log those a checkpoint lacks (the newest generation, or all of them for a checkpoint
-  // written before the archive existed).
-  const archiveHypervolumes = (upTo: number, stored: number[] = []) =>
+  // log those a checkpoint lacks (the newest generation, whose archive is `newest`, or all of
+  // them for a checkpoint written before the archive existed).
+  const archiveUpTo = (g: number) =>
+    archiveFront([...known.values()].filter((r) => r.generation <= g));
+  const archiveHypervolumes = (upTo: number, newest: EvaluationRecord[], stored: number[] = []) =>
     Array.from(
       { length: upTo + 1 },
       (_, g) =>
-        g < upTo && stored[g] !== undefined ? stored[g] : feasibleHypervolume(
-          archiveFront([...known.values()].filter((r) => r.generation <= g)),
-          bounds,
-        ),
+        g < upTo && stored[g] !== undefined
+          ? stored[g]
+          : feasibleHypervolume(g === upTo ? newest : archiveUpTo(g), bounds),
     );
 
   let checkpoint: Checkpoint | null = await dir.readCheckpoint();
   if (!checkpoint) {
     const rng = new Rng(deriveSeed(config.seed, 0, 0x1417));
-    const genomes = firstGeneration(space, config, library, rng);
-    const first = await evaluateAll(0, genomes);
+    const first = await log.evaluateAll(0, firstGeneration(space, config, library, rng));
     checkpoint = {
       completed: 0,
       population: first.map((r) => r.id),
       hypervolume: [feasibleHypervolume(first, bounds)],
-      archiveHypervolume: archiveHypervolumes(0),
+      archiveHypervolume: archiveHypervolumes(0, archiveUpTo(0)),
       updated: new Date().toISOString(),
     };
     await dir.writeCheckpoint(checkpoint);
@@ -173,23 +93,27 @@ export async function evolve(
     const children = mates.map((i) =>
       feasibleChild(space, config, library, Int32Array.from(parents[i].genome), rng)
     );
-    const offspring = await evaluateAll(g, children);
+    const offspring = await log.evaluateAll(g, children);
     const all: EvaluationRecord[] = [...parents, ...offspring]; // offspring last: they win exact ties
     const next = survive(objectiveMatrix(all), config.population, {
       violations: all.map((r) => r.violation),
     });
     const population: EvaluationRecord[] = next.indices.map((i) => all[i]);
+    // One archive for the hypervolume and the models kept: the log holds nothing past this
+    // generation (the next starts after this checkpoint) unless it was edited by hand.
+    const archive = archiveFront(known.values());
+    const newest = [...known.values()].every((r) => r.generation <= g) ? archive : archiveUpTo(g);
     checkpoint = {
       completed: g,
       population: population.map((r) => r.id),
       hypervolume: [...checkpoint.hypervolume.slice(0, g), feasibleHypervolume(population, bounds)],
-      archiveHypervolume: archiveHypervolumes(g, checkpoint.archiveHypervolume),
+      archiveHypervolume: archiveHypervolumes(g, newest, checkpoint.archiveHypervolume),
       updated: new Date().toISOString(),
     };
     await dir.writeCheckpoint(checkpoint);
     // Models of the parents and of the archive are kept: the final retraining picks from
     // the archive, and each of its members can be exported as trained during the search.
-    const keep = [...population, ...archiveFront(known.values())];
+    const keep = [...population, ...archive];
     await dir.pruneSearchModels(keep.map((r) => r.model).filter((m) => m !== undefined));
     events.onGeneration?.(g, checkpoint.hypervolume[g], population);
   }

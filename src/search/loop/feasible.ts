@@ -9,7 +9,7 @@ import { randomGenome } from "../cgp/random_genome.ts";
 import { mutate } from "../cgp/mutate.ts";
 import type { EvolveConfig } from "../run/config.ts";
 import type { LibraryEntry } from "../run/library.ts";
-import { describeGenome } from "./space.ts";
+import { type Candidate, describeGenome } from "./space.ts";
 
 /** Genomes from `make` until one meets the constraints (at most 1 + `retries`, then the last). */
 function untilFeasible(
@@ -18,12 +18,14 @@ function untilFeasible(
   library: LibraryEntry[],
   make: () => Genome,
   retries: number,
-): Genome {
-  let g = make();
-  for (let t = 0; t < retries && describeGenome(space, config, library, g).violation > 0; t++) {
-    g = make();
-  }
-  return g;
+): Candidate {
+  const draw = (): Candidate => {
+    const genome = make();
+    return { genome, described: describeGenome(space, config, library, genome) };
+  };
+  let c = draw();
+  for (let t = 0; t < retries && c.described.violation > 0; t++) c = draw();
+  return c;
 }
 
 /** Random genomes until one meets the constraints (at most 500 retries, then the last one). */
@@ -32,7 +34,7 @@ export function feasibleRandom(
   config: EvolveConfig,
   library: LibraryEntry[],
   rng: Rng,
-): Genome {
+): Candidate {
   return untilFeasible(space, config, library, () => randomGenome(space, rng), 500);
 }
 
@@ -43,7 +45,7 @@ export function feasibleChild(
   library: LibraryEntry[],
   parent: Genome,
   rng: Rng,
-): Genome {
+): Candidate {
   const make = () => mutate(space, parent, rng, { rate: config.mutationRate }).genome;
   return untilFeasible(space, config, library, make, 100);
 }

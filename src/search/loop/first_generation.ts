@@ -8,7 +8,7 @@ import { type Genome, genomeError } from "../cgp/genome.ts";
 import { mutate } from "../cgp/mutate.ts";
 import type { EvolveConfig } from "../run/config.ts";
 import type { LibraryEntry } from "../run/library.ts";
-import { describeGenome } from "./space.ts";
+import { type Candidate, describeGenome } from "./space.ts";
 import { shrinkToFit } from "./shrink.ts";
 import { feasibleChild, feasibleRandom } from "./feasible.ts";
 
@@ -22,7 +22,8 @@ export function firstGeneration(
   config: EvolveConfig,
   library: LibraryEntry[],
   rng: Rng,
-): Genome[] {
+): Candidate[] {
+  const describe = (genome: Genome) => describeGenome(space, config, library, genome);
   const seeds = (config.initial?.genomes ?? []).slice(0, config.population).map((g, i) => {
     const genome = Int32Array.from(g);
     const bad = genomeError(space, genome);
@@ -32,9 +33,10 @@ export function firstGeneration(
           `${config.initial!.from}) does not fit this search space: ${bad}`,
       );
     }
-    return describeGenome(space, config, library, genome).violation > 0
-      ? repairSeed(space, config, library, genome, rng)
-      : genome;
+    const described = describe(genome);
+    if (described.violation === 0) return { genome, described };
+    const repaired = repairSeed(space, config, library, genome, rng);
+    return { genome: repaired, described: describe(repaired) };
   });
   while (seeds.length < config.population) seeds.push(feasibleRandom(space, config, library, rng));
   return seeds;
@@ -64,5 +66,5 @@ export function repairSeed(
     const d = describeGenome(space, config, library, child);
     if (d.violation === 0 && d.params > bestParams) [best, bestParams] = [child, d.params];
   }
-  return best ?? feasibleChild(space, config, library, parent, rng);
+  return best ?? feasibleChild(space, config, library, parent, rng).genome;
 }

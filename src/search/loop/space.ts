@@ -6,7 +6,7 @@
 import { type CgpConfig, cgpConfig } from "../cgp/config.ts";
 import { functionSet } from "../cgp/functions.ts";
 import type { Genome } from "../cgp/genome.ts";
-import { decodeGenome } from "../cgp/decode.ts";
+import { type DecodedGenome, decodeGenome } from "../cgp/decode.ts";
 import { phenotypeKey } from "../cgp/phenotype.ts";
 import { graphCost } from "../../graph/count.ts";
 import { layersEnergy } from "../../quant/energy.ts";
@@ -25,13 +25,34 @@ export function searchSpace(config: EvolveConfig): CgpConfig {
   });
 }
 
+/** What a genome is in a run's search space. */
+export interface GenomeDescription {
+  decoded: DecodedGenome;
+  /** Equal for two genomes exactly when they decode to the same network and multipliers. */
+  phenotype: string;
+  params: number;
+  mults: number;
+  /** Multiplier name by conv/dense node id. */
+  multipliers: Record<string, string>;
+  /** Energy of the multiplications of one inference, nJ (src/quant/energy.ts). */
+  energyNj: number;
+  /** How far it is over the constraints (relative excess, summed); 0 when it meets them. */
+  violation: number;
+}
+
+/** A genome with its description: decoded once, for the feasibility check and the evaluation. */
+export interface Candidate {
+  genome: Genome;
+  described: GenomeDescription;
+}
+
 /** Decoded network, multipliers by node, costs and constraint violation of a genome. */
 export function describeGenome(
   space: CgpConfig,
   config: EvolveConfig,
   library: LibraryEntry[],
   genome: Genome,
-) {
+): GenomeDescription {
   const decoded = decodeGenome(space, genome, { name: "candidate" });
   const cost = graphCost(decoded.graph);
   const exact = library[0].name;
