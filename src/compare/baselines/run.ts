@@ -7,6 +7,7 @@
  * results.jsonl is not measured again, and every finished piece is on disk before the next.
  */
 import type { FinalTask, FinalTrainer } from "../../search/evaluate/task.ts";
+import { measureRecipe } from "../../search/evaluate/recipe.ts";
 import type { LibraryEntry } from "../../search/run/library.ts";
 import { hashString } from "../../util/hash.ts";
 import { deriveSeed } from "../../train/recipe.ts";
@@ -179,12 +180,11 @@ function baselineTask(run: BaselineRun, network: string): FinalTask {
     id: network,
     graph,
     multipliers: {},
-    seed: baselineSeed(settings.seed, network),
-    epochs: settings.epochs,
-    trainImages: settings.trainImages,
-    calibrationImages: settings.calibrationImages,
-    compensate: settings.compensate,
-    tuneWeights: settings.tuneWeights === true,
+    recipe: measureRecipe({ epochs: settings.epochs, seed: baselineSeed(settings.seed, network) }, {
+      calibrationImages: settings.calibrationImages,
+      compensate: settings.compensate,
+      tuneWeights: settings.tuneWeights === true,
+    }),
     refine: run.refine,
     meta: {
       baseline: {

@@ -4,13 +4,13 @@
  * a candidate (on the validation split) and for a final network (on the test set).
  */
 import type { Graph } from "../../graph/graph.ts";
-import { STANDARD_RECIPE, type TrainRecipe } from "../../train/recipe.ts";
 import { train } from "../../train/trainer.ts";
 import type { Dataset } from "../../train/replica.ts";
 import type { SavedModel } from "../../model/model_file.ts";
 import { EXACT_NAME } from "../../multipliers/library.ts";
 import { CALIBRATION, QuantizedModel } from "../../quant/quantized_model.ts";
 import type { ResolvedLibrary } from "../../quant/multipliers.ts";
+import type { MeasureRecipe } from "./recipe.ts";
 
 export interface Measured {
   float: number;
@@ -28,38 +28,22 @@ export interface TrainAndMeasure {
 }
 
 /**
- * Trains `graph` on `trainData` with the standard recipe (shortened to `epochs`), then
- * measures it on `evalData`: float (batch-norm running statistics), exact 8-bit and
- * approximate 8-bit with `multipliers` (node id -> library name; missing nodes exact).
+ * Trains `graph` on `trainData` with `recipe.train`, then measures it on `evalData`: float
+ * (batch-norm running statistics), exact 8-bit and approximate 8-bit with `multipliers`
+ * (node id -> library name; missing nodes exact), quantised as `recipe.quant` says.
  */
 export async function trainAndMeasure(opts: {
   module: WebAssembly.Module;
   graph: Graph;
   multipliers: Record<string, string>;
-  seed: number;
-  epochs: number;
-  batch: number;
-  maxLr: number;
+  recipe: MeasureRecipe;
   trainData: Dataset;
   evalData: Dataset;
-  calibrationImages: number;
-  /** Fold each approximate multiplier's mean error (on the calibration images) into the
-   * layer biases, as bias correction does (src/quant/compensate.ts). */
-  compensate: boolean;
-  /** With `compensate`, also tune each layer's weight bytes to its multiplier
-   * (src/quant/weight_tuning.ts). */
-  tuneWeights?: boolean;
   /** The run's resolved multipliers: the exact one and every one `multipliers` names. */
   library: ResolvedLibrary;
   meta?: Record<string, unknown>;
 }): Promise<TrainAndMeasure> {
-  const recipe: TrainRecipe = {
-    ...STANDARD_RECIPE,
-    epochs: opts.epochs,
-    batch: opts.batch,
-    maxLr: opts.maxLr,
-    seed: opts.seed,
-  };
+  const { train: recipe, quant } = opts.recipe;
   const t0 = performance.now();
   const result = await train({
     graph: opts.graph,
@@ -78,12 +62,12 @@ export async function trainAndMeasure(opts: {
     meta: { recipe, ...opts.meta },
   };
   const count = opts.evalData.labels.length;
-  const calib = Math.min(opts.calibrationImages, opts.trainData.labels.length);
+  const calib = Math.min(quant.calibrationImages, opts.trainData.labels.length);
   const quantized = await QuantizedModel.calibrate(opts.module, model, {
     images: opts.trainData.images,
     count: calib,
-    compensate: opts.compensate,
-    tuneWeights: opts.tuneWeights === true,
+    compensate: quant.compensate,
+    tuneWeights: quant.tuneWeights,
   }, opts.library);
   const exact8 = await quantized.accuracy({}, opts.evalData);
   const approximate = Object.values(opts.multipliers).some((n) => n !== EXACT_NAME);
@@ -93,8 +77,8 @@ export async function trainAndMeasure(opts: {
     ...model.meta,
     measured,
     calibration: { ...CALIBRATION, images: calib },
-    errorCompensation: opts.compensate,
-    ...(opts.tuneWeights ? { weightTuning: true } : {}),
+    errorCompensation: quant.compensate,
+    ...(quant.tuneWeights ? { weightTuning: true } : {}),
   };
   return {
     model,

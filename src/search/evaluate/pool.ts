@@ -11,9 +11,10 @@ import type {
   FinalResult,
   FinalTask,
   FinalTrainer,
+  SearchJob,
+  SearchWorkerInit,
 } from "./task.ts";
 import type { SearchData } from "./data.ts";
-import type { SearchJob, SearchWorkerInit } from "./worker.ts";
 import { wholeLibrary } from "../../quant/library_tables.ts";
 import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 

@@ -4,7 +4,9 @@
  * search loop and the final retraining depend on these interfaces, not on the pool.
  */
 import type { Graph } from "../../graph/graph.ts";
-import type { EvolveConfig } from "../run/config.ts";
+import type { MeasureRecipe } from "./recipe.ts";
+import type { SearchData } from "./data.ts";
+import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 import type { LibraryEntry } from "../run/library.ts";
 import type { Refined } from "../final/rechoose.ts";
 
@@ -13,8 +15,7 @@ export interface CandidateTask {
   graph: Graph;
   /** Multiplier name by conv/dense node id. */
   multipliers: Record<string, string>;
-  seed: number;
-  candidate: EvolveConfig["candidate"];
+  recipe: MeasureRecipe;
 }
 
 export interface CandidateResult {
@@ -34,13 +35,7 @@ export interface FinalTask {
   id: string;
   graph: Graph;
   multipliers: Record<string, string>;
-  seed: number;
-  epochs: number;
-  trainImages: number;
-  calibrationImages: number;
-  compensate: boolean;
-  /** With `compensate`, weight bytes tuned to each multiplier too (src/quant/weight_tuning.ts). */
-  tuneWeights: boolean;
+  recipe: MeasureRecipe;
   /** Re-choose the multiplier on the held-out validation images (src/search/final/rechoose.ts). */
   refine?: { tolerance: number; library: LibraryEntry[] };
   /** Written into the model file's metadata. */
@@ -61,4 +56,18 @@ export interface FinalResult {
 /** Retrains and measures final networks: workers in a run, a stand-in in tests. */
 export interface FinalTrainer {
   retrain(task: FinalTask): Promise<FinalResult>;
+}
+
+/** A job for a search worker (evaluate/worker.ts). */
+export type SearchJob = { kind: "candidate"; task: CandidateTask } | {
+  kind: "final";
+  task: FinalTask;
+};
+
+/** What each search worker is given once, when it starts. */
+export interface SearchWorkerInit {
+  module: WebAssembly.Module;
+  data: SearchData;
+  /** The run's resolved multipliers (tables, energies), sent once. */
+  library: ResolvedLibrary;
 }

@@ -13,6 +13,7 @@ import { searchSpace } from "../loop/space.ts";
 import { energyPerMult, type LibraryEntry } from "../run/library.ts";
 import { inferenceEnergy } from "../../quant/energy.ts";
 import type { FinalTrainer } from "../evaluate/task.ts";
+import { finalRecipe } from "../evaluate/recipe.ts";
 import { retrainList } from "./picks.ts";
 import { hashString } from "../../util/hash.ts";
 import { type RunDir, writeAtomic } from "../run/run_dir.ts";
@@ -60,12 +61,7 @@ export async function retrainFront(
         id: rec.id,
         graph,
         multipliers: rec.multipliers,
-        seed: deriveSeed(config.seed, hashString(rec.phenotype), 0xf1),
-        epochs: config.final.epochs,
-        trainImages: config.final.trainImages,
-        calibrationImages: config.candidate.calibrationImages,
-        compensate: config.candidate.compensate,
-        tuneWeights: config.candidate.tuneWeights === true,
+        recipe: finalRecipe(config, deriveSeed(config.seed, hashString(rec.phenotype), 0xf1)),
         refine:
           config.final.refineTolerance !== undefined && (config.final.validationImages ?? 0) > 0
             ? { tolerance: config.final.refineTolerance, library }

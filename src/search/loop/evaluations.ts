@@ -10,6 +10,7 @@ import type { EvolveConfig } from "../run/config.ts";
 import { type EvaluationRecord, recordId } from "../run/record.ts";
 import type { RunDir } from "../run/run_dir.ts";
 import type { Evaluator } from "../evaluate/task.ts";
+import { candidateRecipe } from "../evaluate/recipe.ts";
 import type { Candidate } from "./space.ts";
 
 export class Evaluations {
@@ -107,8 +108,7 @@ export class Evaluations {
         id,
         graph: d.decoded.graph,
         multipliers: d.multipliers,
-        seed: deriveSeed(this.config.seed, hashString(d.phenotype)),
-        candidate: this.config.candidate,
+        recipe: candidateRecipe(this.config, deriveSeed(this.config.seed, hashString(d.phenotype))),
       });
       const rec: EvaluationRecord = {
         ...base,

@@ -2,6 +2,7 @@
 // same bias correction, same test accuracy, for the exact and an approximate multiplier.
 import assert from "node:assert/strict";
 import { trainAndMeasure } from "../../../src/search/evaluate/measure.ts";
+import { measureRecipe } from "../../../src/search/evaluate/recipe.ts";
 import { NetworkMeasurer } from "../../../src/compare/measure/measurer.ts";
 import { MeasurePool } from "../../../src/compare/measure/pool.ts";
 import { lenet5 } from "../../../src/graph/lenet.ts";
@@ -27,15 +28,12 @@ Deno.test("baseline measurement reproduces trainAndMeasure's exact and approxima
       module,
       graph,
       multipliers: Object.fromEntries(layers.map((id) => [id, multiplier])),
-      seed: 5,
-      epochs: 2,
-      batch: 32,
-      maxLr: 0.05,
+      recipe: measureRecipe(
+        { seed: 5, epochs: 2, batch: 32, maxLr: 0.05 },
+        { calibrationImages: 48, compensate, tuneWeights },
+      ),
       trainData: train,
       evalData: test,
-      calibrationImages: 48,
-      compensate,
-      tuneWeights,
       library,
     });
     const setup = { module, calibration: train, calibrationImages: 48, compensate, tuneWeights };
