@@ -8,17 +8,9 @@
  *   deno task evolve --preset paper        # the long search
  *   deno task evolve --init-from runs/X --max-params 78042   # go on from X under a budget
  */
-import { join } from "node:path";
-import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
-import {
-  checkEvolveConfig,
-  type EvolveConfig,
-  presetConfig,
-  resumeConflict,
-} from "../src/search/run/config.ts";
-import { RunDir } from "../src/search/run/run_dir.ts";
-import { readInitialPopulation } from "../src/search/run/warm_start.ts";
-import { checkResumeFlags, EVOLVE_FLAGS } from "../src/search/run/flags.ts";
+import { parseFlags, runMain } from "../src/cli/args.ts";
+import { EVOLVE_FLAGS, listFlag } from "../src/search/run/flags.ts";
+import { openRun } from "../src/search/run/open_run.ts";
 import { evolve } from "../src/search/loop/evolve.ts";
 import { retrainFront } from "../src/search/final/retrain.ts";
 import { retrainList } from "../src/search/final/picks.ts";
@@ -26,93 +18,13 @@ import { paretoSet } from "../src/search/loop/front.ts";
 import { writeReport } from "../src/search/report/write_report.ts";
 import { carveSearchData } from "../src/search/evaluate/data.ts";
 import { SearchPool } from "../src/search/evaluate/pool.ts";
-import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
-import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
 import { Progress } from "../src/util/progress.ts";
 
-type Flags = ReturnType<typeof parseFlags<typeof FLAGS>>;
-const FLAGS = EVOLVE_FLAGS;
-
-/** The preset with the flags' overrides. */
-function configFromFlags(f: Flags): EvolveConfig {
-  const c = presetConfig(String(f.preset ?? "default"));
-  if (f.seed !== undefined) c.seed = intFlag("seed", f.seed, 0);
-  if (f.generations !== undefined) c.generations = intFlag("generations", f.generations, 0);
-  if (f.population !== undefined) c.population = intFlag("population", f.population, 2);
-  if (f.offspring !== undefined) c.offspring = intFlag("offspring", f.offspring, 1);
-  if (f["multiplier-genes"] !== undefined) {
-    c.cgp.multiplierGenes = choiceFlag(
-      "multiplier-genes",
-      f["multiplier-genes"],
-      ["network", "per-layer", "none"] as const,
-    );
-  }
-  if (f["max-params"] !== undefined) {
-    c.constraints.maxParams = intFlag("max-params", f["max-params"]);
-  }
-  if (f["max-mults"] !== undefined) c.constraints.maxMults = intFlag("max-mults", f["max-mults"]);
-  if (f["candidate-epochs"] !== undefined) {
-    c.candidate.epochs = intFlag("candidate-epochs", f["candidate-epochs"]);
-  }
-  if (f["candidate-images"] !== undefined) {
-    c.candidate.trainImages = intFlag("candidate-images", f["candidate-images"]);
-  }
-  if (f["final-networks"] !== undefined) {
-    c.final.networks = intFlag("final-networks", f["final-networks"], 0);
-  }
-  if (f["no-tune-weights"]) c.candidate.tuneWeights = false;
-  if (f.multipliers !== undefined) {
-    c.multipliers = String(f.multipliers).split(",").map((s) => s.trim()).filter(Boolean);
-  }
-  c.workers = f.workers !== undefined
-    ? intFlag("workers", f.workers)
-    : navigator.hardwareConcurrency || 1;
-  checkEvolveConfig(c);
-  return c;
-}
-
-/** The library names the genes index, exact first (it is also the fallback). */
-async function libraryNames(names: string[]): Promise<string[]> {
-  const all = await listMultipliers();
-  const byName = new Map(all.map((m) => [m.name, m]));
-  const chosen = names.length ? names : all.map((m) => m.name);
-  for (const n of chosen) {
-    if (!byName.has(n)) {
-      throw new UsageError(
-        `--multipliers: '${n}' is not in the library (see deno task multipliers list)`,
-      );
-    }
-  }
-  return [EXACT_NAME, ...chosen.filter((n) => n !== EXACT_NAME)];
-}
-
 await runMain(async () => {
-  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task evolve [options]");
-  checkResumeFlags(f);
-  let config: EvolveConfig;
-  let dir: RunDir;
-  if (f.resume !== undefined) {
-    dir = new RunDir(String(f.resume));
-    const stored = await dir.readConfig();
-    config = structuredClone(stored);
-    if (f.generations !== undefined) config.generations = intFlag("generations", f.generations, 0);
-    if (f.workers !== undefined) config.workers = intFlag("workers", f.workers);
-    const conflict = resumeConflict(stored, config);
-    if (conflict) throw new UsageError(`Cannot resume ${dir.path}: ${conflict}`);
-    if (config.generations !== stored.generations) await dir.writeConfig(config);
-  } else {
-    config = configFromFlags(f);
-    config.multipliers = await libraryNames(config.multipliers);
-    if (f["init-from"] !== undefined) {
-      config.initial = await readInitialPopulation(String(f["init-from"]), config);
-    }
-    dir = new RunDir(String(f.run ?? join("runs", `evolve-${config.preset}-s${config.seed}`)));
-    await dir.create(config);
-  }
-  // Resolved once (energies, tables, decompositions), then passed as it is to the workers.
-  const library = await resolveLibrary(await libraryNames(config.multipliers));
+  const f = parseFlags(Deno.args, EVOLVE_FLAGS, "Usage: deno task evolve [options]");
+  const { dir, config, library } = await openRun(f);
 
   const dataDir = f.data === undefined ? undefined : String(f.data);
   const data = carveSearchData(
@@ -175,9 +87,7 @@ await runMain(async () => {
     const evaluations = await dir.readEvaluations();
     const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
       const done = new Set((await dir.readFinal()).map((r) => r.id));
-      const extra = f.retrain === undefined
-        ? []
-        : String(f.retrain).split(",").map((x) => x.trim()).filter(Boolean);
+      const extra = f.retrain === undefined ? [] : listFlag("retrain", f.retrain);
       const picks = retrainList(dir, config, evaluations, extra);
       // Networks already retrained are skipped (or, with --rechoose, the only ones worked on).
       const n = picks.filter((r) => f.rechoose ? done.has(r.id) : !done.has(r.id)).length;

@@ -249,25 +249,3 @@ export function checkEvolveConfig(c: EvolveConfig): void {
     throw new Error(`evolve config: candidate.maxLr must be > 0, found ${c.candidate.maxLr}`);
   }
 }
-
-/**
- * Fields that may differ between a run's stored config and a resume of it: the generation
- * count (to extend a finished run) and the worker count (results do not depend on it).
- */
-export const RESUMABLE_CHANGES = ["generations", "workers"] as const;
-
-/** The first difference that forbids resuming, as "field: stored -> asked", or null. */
-export function resumeConflict(stored: EvolveConfig, asked: EvolveConfig): string | null {
-  const strip = (c: EvolveConfig) => {
-    const copy: Record<string, unknown> = { ...c };
-    for (const k of RESUMABLE_CHANGES) delete copy[k];
-    return copy;
-  };
-  const a = strip(stored), b = strip(asked);
-  for (const k of Object.keys(a)) {
-    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) {
-      return `${k}: ${JSON.stringify(a[k])} -> ${JSON.stringify(b[k])}`;
-    }
-  }
-  return null;
-}

@@ -1,52 +1,144 @@
 /**
- * The flags of `deno task evolve` and which of them a resumed run refuses: a run keeps the
- * settings it started with (config.json), except its generation and worker counts.
+ * The flags of `deno task evolve`, in one table: per flag its help, the config field it sets
+ * and how its text becomes that field's value, where the value comes from when it is not
+ * given, and what it may do on --resume (a run keeps the settings it started with in
+ * config.json, except its generation and worker counts). The help, the parsing, a new run's
+ * config, a resumed run's config and the --resume checks all come from this table.
  */
-import { UsageError } from "../../cli/args.ts";
-import { PRESETS } from "./config.ts";
+import { choiceFlag, type FlagSpec, intFlag, UsageError } from "../../cli/args.ts";
+import { checkEvolveConfig, type EvolveConfig, presetConfig, PRESETS } from "./config.ts";
 
-export const EVOLVE_FLAGS = {
-  // No default here: a given --preset must be told apart from none (it cannot change on
-  // --resume); configFromFlags falls back to "default".
+type FlagValue = string | boolean | undefined;
+
+interface EvolveFlag {
+  type: "string" | "boolean";
+  help: string;
+  /** Said in the help: the value when the flag is not given. */
+  default?: string;
+  /** The config field the flag sets (dotted), and its value from the flag's. */
+  config?: { path: string; parse: (flag: string, value: FlagValue) => unknown };
+  /** A new run's value of the field when the flag is not given (else the preset's). */
+  fallback?: () => unknown;
+  /** "locked": refused with --resume; "changes": may change the stored config on --resume.
+   * Absent: not a setting of the run (what to do with it, where its data is). */
+  resume?: "locked" | "changes";
+}
+
+const int = (min: number) => (flag: string, value: FlagValue) => intFlag(flag, value, min);
+/** A comma-separated list, blanks dropped. */
+export const listFlag = (_flag: string, value: FlagValue): string[] =>
+  String(value).split(",").map((s) => s.trim()).filter(Boolean);
+
+const TABLE = {
+  // Not a field: the config a new run starts from. No default in the parser, so that a
+  // given --preset (which cannot change on --resume) is told apart from none.
   preset: {
     type: "string",
-    help: `starting settings: ${Object.keys(PRESETS).join(", ")} (default: default)`,
+    help: `starting settings: ${Object.keys(PRESETS).join(", ")}`,
+    default: "default",
+    resume: "locked",
   },
-  seed: { type: "string", help: "random seed (default 1)" },
-  run: { type: "string", help: "run directory (default runs/evolve-PRESET-sSEED)" },
+  seed: {
+    type: "string",
+    help: "random seed",
+    default: "1",
+    config: { path: "seed", parse: int(0) },
+    resume: "locked",
+  },
+  run: {
+    type: "string",
+    help: "run directory",
+    default: "runs/evolve-PRESET-sSEED",
+    resume: "locked",
+  },
   resume: { type: "string", help: "continue the run in this directory" },
-  generations: { type: "string", help: "generations (with --resume: extend a finished run)" },
-  population: { type: "string", help: "NSGA-II parents (mu)" },
-  offspring: { type: "string", help: "offspring per generation (lambda)" },
-  workers: { type: "string", help: "evaluation workers (default: one per core)" },
+  generations: {
+    type: "string",
+    help: "generations (with --resume: extend a finished run)",
+    config: { path: "generations", parse: int(0) },
+    resume: "changes",
+  },
+  population: {
+    type: "string",
+    help: "NSGA-II parents (mu)",
+    config: { path: "population", parse: int(2) },
+    resume: "locked",
+  },
+  offspring: {
+    type: "string",
+    help: "offspring per generation (lambda)",
+    config: { path: "offspring", parse: int(1) },
+    resume: "locked",
+  },
+  workers: {
+    type: "string",
+    help: "evaluation workers",
+    default: "one per core",
+    config: { path: "workers", parse: int(1) },
+    fallback: () => navigator.hardwareConcurrency || 1,
+    resume: "changes",
+  },
   multipliers: {
     type: "string",
-    help:
-      "comma-separated library multipliers the genes choose from, or all (default: a preset's list)",
+    help: "comma-separated library multipliers the genes choose from, or all",
+    default: "a preset's list",
+    config: { path: "multipliers", parse: listFlag },
+    resume: "locked",
   },
-  "multiplier-genes": { type: "string", help: "network (one per network), per-layer, or none" },
-  "max-params": { type: "string", help: "constraint: most parameters" },
-  "max-mults": { type: "string", help: "constraint: most multiplications per image" },
+  "multiplier-genes": {
+    type: "string",
+    help: "network (one per network), per-layer, or none",
+    config: {
+      path: "cgp.multiplierGenes",
+      parse: (flag, value) => choiceFlag(flag, value, ["network", "per-layer", "none"] as const),
+    },
+    resume: "locked",
+  },
+  "max-params": {
+    type: "string",
+    help: "constraint: most parameters",
+    config: { path: "constraints.maxParams", parse: int(1) },
+    resume: "locked",
+  },
+  "max-mults": {
+    type: "string",
+    help: "constraint: most multiplications per image",
+    config: { path: "constraints.maxMults", parse: int(1) },
+    resume: "locked",
+  },
   "candidate-epochs": {
     type: "string",
-    help: "epochs each candidate trains (default: a preset's)",
+    help: "epochs each candidate trains",
+    default: "a preset's",
+    config: { path: "candidate.epochs", parse: int(1) },
+    resume: "locked",
   },
   "candidate-images": {
     type: "string",
-    help: "training images each candidate trains on (default: a preset's)",
+    help: "training images each candidate trains on",
+    default: "a preset's",
+    config: { path: "candidate.trainImages", parse: int(1) },
+    resume: "locked",
   },
   "final-networks": {
     type: "string",
-    help: "networks retrained at the end (default: a preset's)",
+    help: "networks retrained at the end",
+    default: "a preset's",
+    config: { path: "final.networks", parse: int(0) },
+    resume: "locked",
   },
   "no-tune-weights": {
     type: "boolean",
     help: "approximate 8-bit with bias correction only, weights not tuned to the multiplier " +
       "(as runs made before weight tuning)",
+    config: { path: "candidate.tuneWeights", parse: () => false },
+    resume: "locked",
   },
+  // Sets config.initial from another run's files (readInitialPopulation), not from its text.
   "init-from": {
     type: "string",
     help: "start from the last population of this earlier run (same search space)",
+    resume: "locked",
   },
   "no-final": { type: "boolean", help: "skip the final retraining of the Pareto set" },
   retrain: {
@@ -61,30 +153,26 @@ export const EVOLVE_FLAGS = {
     type: "string",
     help: "CIFAR-10 directory (else $CIFAR10_DIR, the cache, or a download)",
   },
-} as const;
+} as const satisfies Record<string, EvolveFlag>;
+
+export type EvolveFlagName = keyof typeof TABLE;
+export type EvolveFlags = Partial<Record<EvolveFlagName, FlagValue>>;
+
+const ROWS = Object.entries(TABLE) as [EvolveFlagName, EvolveFlag][];
+
+/** The flags as parseFlags takes them, each default said in its help. */
+export const EVOLVE_FLAGS = Object.fromEntries(
+  ROWS.map(([name, f]) => [name, {
+    type: f.type,
+    help: f.default === undefined ? f.help : `${f.help} (default: ${f.default})`,
+  }]),
+) as Record<EvolveFlagName, FlagSpec>;
 
 /** Flags that would change a stored run's settings. */
-export const LOCKED_ON_RESUME = [
-  "preset",
-  "seed",
-  "population",
-  "offspring",
-  "multipliers",
-  "multiplier-genes",
-  "max-params",
-  "max-mults",
-  "candidate-epochs",
-  "candidate-images",
-  "final-networks",
-  "no-tune-weights",
-  "init-from",
-  "run",
-] as const;
+export const LOCKED_ON_RESUME = ROWS.filter(([, f]) => f.resume === "locked").map(([n]) => n);
 
 /** Throws a UsageError for a flag that cannot go with --resume (or needs it). */
-export function checkResumeFlags(
-  f: Partial<Record<keyof typeof EVOLVE_FLAGS, string | boolean | undefined>>,
-): void {
+export function checkResumeFlags(f: EvolveFlags): void {
   if (f.resume === undefined) {
     if (f.rechoose) {
       throw new UsageError("--rechoose works on a finished run: give it with --resume RUN");
@@ -100,4 +188,34 @@ export function checkResumeFlags(
       );
     }
   }
+}
+
+/** A new run's config: the preset with every given setting, fallbacks for the others. */
+export function configFromFlags(f: EvolveFlags): EvolveConfig {
+  const config = presetConfig(String(f.preset ?? TABLE.preset.default));
+  for (const [name, flag] of ROWS) {
+    if (!flag.config) continue;
+    if (f[name] !== undefined) setField(config, flag.config.path, flag.config.parse(name, f[name]));
+    else if (flag.fallback) setField(config, flag.config.path, flag.fallback());
+  }
+  checkEvolveConfig(config);
+  return config;
+}
+
+/** A resumed run's config: the stored one with the settings that may change on --resume. */
+export function resumedConfig(stored: EvolveConfig, f: EvolveFlags): EvolveConfig {
+  const config = structuredClone(stored);
+  for (const [name, flag] of ROWS) {
+    if (flag.resume === "changes" && flag.config && f[name] !== undefined) {
+      setField(config, flag.config.path, flag.config.parse(name, f[name]));
+    }
+  }
+  return config;
+}
+
+function setField(config: EvolveConfig, path: string, value: unknown): void {
+  const keys = path.split(".");
+  let at = config as unknown as Record<string, unknown>;
+  for (const k of keys.slice(0, -1)) at = at[k] as Record<string, unknown>;
+  at[keys[keys.length - 1]] = value;
 }
