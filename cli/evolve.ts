@@ -11,9 +11,9 @@
 import { parseFlags, runMain } from "../src/cli/args.ts";
 import { EVOLVE_FLAGS, listFlag } from "../src/search/run/flags.ts";
 import { openRun } from "../src/search/run/open_run.ts";
+import type { FinalRecord } from "../src/search/run/record.ts";
 import { evolve } from "../src/search/loop/evolve.ts";
-import { retrainFront } from "../src/search/final/retrain.ts";
-import { retrainList } from "../src/search/final/picks.ts";
+import { type FinalPlan, retrainFront } from "../src/search/final/retrain.ts";
 import { paretoSet } from "../src/search/loop/front.ts";
 import { writeReport } from "../src/search/report/write_report.ts";
 import { carveSearchData } from "../src/search/evaluate/data.ts";
@@ -57,11 +57,12 @@ await runMain(async () => {
     Deno.exit(130);
   });
   try {
-    const total = config.population + config.offspring * config.generations;
-    const done0 = (await dir.readEvaluations()).length;
-    // No bar when the search is done already (a resume that only retrains).
-    const bar = total > done0 ? new Progress({ total: total - done0, label: "search" }) : undefined;
+    let bar: Progress | undefined;
     const { checkpoint } = await evolve(dir, config, library, pool, {
+      // No bar when the search is done already (a resume that only retrains).
+      onStart: (logged, total) => {
+        if (total > logged) bar = new Progress({ total: total - logged, label: "search" });
+      },
       onEvaluation: (r, done, all) => {
         const what = r.error
           ? `failed: ${r.error.split("\n")[0]}`
@@ -85,55 +86,18 @@ await runMain(async () => {
     });
     bar?.done();
     const evaluations = await dir.readEvaluations();
-    const finals = f["no-final"] ? await dir.readFinal() : await (async () => {
-      const done = new Set((await dir.readFinal()).map((r) => r.id));
-      const extra = f.retrain === undefined ? [] : listFlag("retrain", f.retrain);
-      const picks = retrainList(dir, config, evaluations, extra);
-      // Networks already retrained are skipped (or, with --rechoose, the only ones worked on).
-      const n = picks.filter((r) => f.rechoose ? done.has(r.id) : !done.has(r.id)).length;
-      const before = f.rechoose ? 0 : picks.length - n;
-      const fb = new Progress({ total: Math.max(1, n), label: "final retraining" });
-      const held = config.final.validationImages ?? 0;
-      console.log(
-        (f.rechoose
-          ? `re-choosing the multipliers of ${n} retrained network(s) (no retraining)`
-          : `retraining ${n} network(s) picked from the archive${
-            extra.length ? " and asked for" : ""
-          }${
-            before ? ` (${before} retrained already)` : ""
-          }: ${config.final.epochs} epochs on ${config.final.trainImages} ` +
-            `training images, measured on the CIFAR-10 test set`) +
-          (held && config.final.refineTolerance !== undefined
-            ? `; multipliers re-chosen on ${held} held-out training images`
-            : ""),
-      );
-      return await retrainFront(
-        dir,
-        config,
-        library,
-        evaluations,
-        pool,
-        (r) =>
-          fb.tick(
-            1,
-            `${r.id}: ${
-              r.error
-                ? `failed: ${r.error}`
-                : `test ${(100 * r.test.approx8).toFixed(2)}% (approx. 8-bit)${
-                  r.refined
-                    ? `, re-chosen ${
-                      [...new Set(Object.values(r.refined.multipliers))].join("+")
-                    }: ${(100 * r.refined.test.approx8).toFixed(2)}% at ${
-                      (100 * (1 - r.refined.energyNj / r.exactEnergyNj)).toFixed(1)
-                    }% less energy`
-                    : ""
-                }`
-            }`,
-          ),
-        f.rechoose === true,
-        extra,
-      );
-    })();
+    let finalBar: Progress | undefined;
+    const finals = f["no-final"]
+      ? await dir.readFinal()
+      : await retrainFront(dir, config, library, evaluations, pool, {
+        rechoose: f.rechoose === true,
+        extra: f.retrain === undefined ? [] : listFlag("retrain", f.retrain),
+        onPlan: (plan) => {
+          finalBar = new Progress({ total: Math.max(1, plan.count), label: "final retraining" });
+          console.log(planLine(plan, config.final));
+        },
+        onDone: (r) => finalBar?.tick(1, doneLine(r)),
+      });
     const charts = await writeReport(dir.path, config, evaluations, finals, checkpoint);
     console.log(await Deno.readTextFile(dir.file("pareto.md")));
     console.log(
@@ -146,3 +110,29 @@ await runMain(async () => {
     pool.close();
   }
 });
+
+/** What the final retraining is about to do. */
+function planLine(plan: FinalPlan, final: { epochs: number; trainImages: number }): string {
+  const what = plan.rechoose
+    ? `re-choosing the multipliers of ${plan.count} retrained network(s) (no retraining)`
+    : `retraining ${plan.count} network(s) picked from the archive${
+      plan.askedFor ? " and asked for" : ""
+    }${plan.retrainedBefore ? ` (${plan.retrainedBefore} retrained already)` : ""}: ` +
+      `${final.epochs} epochs on ${final.trainImages} training images, measured on the ` +
+      `CIFAR-10 test set`;
+  const rechoice = plan.rechooseImages
+    ? `; multipliers re-chosen on ${plan.rechooseImages} held-out training images`
+    : "";
+  return what + rechoice;
+}
+
+/** One retrained network's figures. */
+function doneLine(r: FinalRecord): string {
+  if (r.error) return `${r.id}: failed: ${r.error}`;
+  const refined = r.refined
+    ? `, re-chosen ${[...new Set(Object.values(r.refined.multipliers))].join("+")}: ${
+      (100 * r.refined.test.approx8).toFixed(2)
+    }% at ${(100 * (1 - r.refined.energyNj / r.exactEnergyNj)).toFixed(1)}% less energy`
+    : "";
+  return `${r.id}: test ${(100 * r.test.approx8).toFixed(2)}% (approx. 8-bit)${refined}`;
+}

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { presetConfig } from "../../src/search/run/config.ts";
 import { RunDir } from "../../src/search/run/run_dir.ts";
 import { evolve } from "../../src/search/loop/evolve.ts";
-import { retrainFront } from "../../src/search/final/retrain.ts";
+import { type FinalPlan, retrainFront } from "../../src/search/final/retrain.ts";
 import { capacityPick } from "../../src/search/final/picks.ts";
 import { writeReport } from "../../src/search/report/write_report.ts";
 import { carveSearchData } from "../../src/search/evaluate/data.ts";
@@ -113,15 +113,18 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
   );
   const pool = new SearchPool(await compileEngine(), data, 2);
   try {
-    const again = await retrainFront(
-      dir,
-      config,
-      library,
-      evaluations,
-      pool,
-      undefined,
-      true,
-    );
+    const plans: FinalPlan[] = [];
+    const again = await retrainFront(dir, config, library, evaluations, pool, {
+      rechoose: true,
+      onPlan: (p) => plans.push(p),
+    });
+    assert.deepEqual(plans, [{
+      count: finals.length,
+      retrainedBefore: 0,
+      rechoose: true,
+      askedFor: false,
+      rechooseImages: config.final.validationImages,
+    }]);
     assert.deepEqual(again.map((f) => [f.id, f.test]), finals.map((f) => [f.id, f.test]));
     for (const f of again) {
       assert.equal(f.refined!.validation.tolerance, 0.5);
@@ -137,9 +140,17 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
     );
     assert.ok(other, "a trained candidate that was not retrained");
     {
-      const more = await retrainFront(dir, config, library, evaluations, pool, undefined, false, [
-        other.id,
-      ]);
+      const more = await retrainFront(dir, config, library, evaluations, pool, {
+        extra: [other.id],
+        onPlan: (p) => plans.push(p),
+      });
+      assert.deepEqual(plans[1], {
+        count: 1,
+        retrainedBefore: finals.length,
+        rechoose: false,
+        askedFor: true,
+        rechooseImages: config.final.validationImages,
+      });
       const added = more.find((f) => f.id === other.id)!;
       assert.equal(added.error, undefined);
       assert.equal(added.test.images, 120);
@@ -147,7 +158,7 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
       for (const f of finals) assert.ok(more.some((x) => x.id === f.id), f.id);
     }
     await assert.rejects(
-      retrainFront(dir, config, library, evaluations, pool, undefined, false, ["g99-c0"]),
+      retrainFront(dir, config, library, evaluations, pool, { extra: ["g99-c0"] }),
       /--retrain: candidate 'g99-c0' is not in .*evaluations\.jsonl/,
     );
   } finally {

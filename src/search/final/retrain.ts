@@ -19,6 +19,32 @@ import { hashString } from "../../util/hash.ts";
 import { type RunDir, writeAtomic } from "../run/run_dir.ts";
 import { deriveSeed } from "../../train/recipe.ts";
 
+/** What the final retraining is about to do, for a progress display. */
+export interface FinalPlan {
+  /** Networks it works on now: not retrained yet, or with `rechoose` retrained already. */
+  count: number;
+  /** Picked networks retrained in an earlier call, skipped (0 with `rechoose`). */
+  retrainedBefore: number;
+  rechoose: boolean;
+  /** Some networks were asked for by id. */
+  askedFor: boolean;
+  /** Held-out training images the multipliers are re-chosen on; 0: no re-choice. */
+  rechooseImages: number;
+}
+
+export interface RetrainOptions {
+  /** Run the multiplier re-choice again on networks already retrained (no retraining). */
+  rechoose?: boolean;
+  /** Ids of evaluated networks to retrain as well as the picks (a user's own choice). */
+  extra?: string[];
+  onPlan?: (plan: FinalPlan) => void;
+  onDone?: (rec: FinalRecord) => void;
+}
+
+/**
+ * Retrains the networks retrainList picks from `evaluations` (those final.jsonl lacks), each
+ * recorded in final.jsonl as it ends; returns every final record of the run.
+ */
 export async function retrainFront(
   dir: RunDir,
   config: EvolveConfig,
@@ -26,63 +52,19 @@ export async function retrainFront(
   /** Every evaluation of the run (finalPicks chooses among them). */
   evaluations: EvaluationRecord[],
   trainer: FinalTrainer,
-  onDone?: (rec: FinalRecord) => void,
-  /** Run the multiplier re-choice again on networks already retrained (no retraining). */
-  rechoose = false,
-  /** Ids of evaluated networks to retrain as well as the picks (a user's own choice). */
-  extra: string[] = [],
+  { rechoose = false, extra = [], onPlan, onDone }: RetrainOptions = {},
 ): Promise<FinalRecord[]> {
-  const space = searchSpace(config);
   const done = new Map((await dir.readFinal()).map((r) => [r.id, r]));
+  const listed = retrainList(dir, config, evaluations, extra);
+  onPlan?.(finalPlan(config, listed, done, rechoose, extra));
   // A re-choice works on what is retrained already; it never starts a retraining.
-  const picks = retrainList(dir, config, evaluations, extra)
-    .filter((r) => !rechoose || done.has(r.id));
-  const exact = library[0].name;
+  const picks = listed.filter((r) => !rechoose || done.has(r.id));
+  const retrain = (rec: EvaluationRecord, have?: FinalRecord) =>
+    retrainOne(dir, config, library, trainer, rec, have);
   const jobs = picks.map(async (rec): Promise<FinalRecord> => {
     const have = done.get(rec.id);
     if (have && !(rechoose && !have.error)) return have;
-    const graph = decodeGenome(space, Int32Array.from(rec.genome), { name: rec.id }).graph;
-    const model = join("models", `${rec.id}.apxnet`);
-    const base = {
-      id: rec.id,
-      summary: rec.summary,
-      params: rec.params,
-      mults: rec.mults,
-      multipliers: rec.multipliers,
-      energyNj: rec.energyNj,
-      exactEnergyNj: inferenceEnergy(graph, () => exact, energyPerMult(library)).pj / 1000,
-      epochs: config.final.epochs,
-      trainImages: config.final.trainImages,
-      model,
-    };
-    let out: FinalRecord;
-    try {
-      const r = await trainer.retrain({
-        id: rec.id,
-        graph,
-        multipliers: rec.multipliers,
-        recipe: finalRecipe(config, deriveSeed(config.seed, hashString(rec.phenotype), 0xf1)),
-        refine:
-          config.final.refineTolerance !== undefined && (config.final.validationImages ?? 0) > 0
-            ? { tolerance: config.final.refineTolerance, library }
-            : undefined,
-        meta: {
-          search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
-          multipliers: rec.multipliers,
-        },
-        trained: have ? await Deno.readFile(dir.file(have.model)) : undefined,
-      });
-      await writeAtomic(dir.file(model), r.model);
-      // A re-choice keeps the retraining's time: that is what the network cost.
-      out = { ...base, test: r.test, refined: r.refined, seconds: have?.seconds ?? r.seconds };
-    } catch (e) {
-      out = {
-        ...base,
-        test: { float: NaN, exact8: NaN, approx8: NaN, images: 0 },
-        seconds: 0,
-        error: (e as Error).message,
-      };
-    }
+    const out = await retrain(rec, have);
     await dir.appendFinal(out);
     onDone?.(out);
     return out;
@@ -91,4 +73,76 @@ export async function retrainFront(
   // Networks retrained in an earlier call (asked for then) stay in the run's results.
   const others = [...done.values()].filter((r) => !results.some((x) => x.id === r.id));
   return [...results, ...others];
+}
+
+function finalPlan(
+  config: EvolveConfig,
+  listed: EvaluationRecord[],
+  done: Map<string, FinalRecord>,
+  rechoose: boolean,
+  extra: string[],
+): FinalPlan {
+  const count = listed.filter((r) => rechoose ? done.has(r.id) : !done.has(r.id)).length;
+  const held = config.final.validationImages ?? 0;
+  return {
+    count,
+    retrainedBefore: rechoose ? 0 : listed.length - count,
+    rechoose,
+    askedFor: extra.length > 0,
+    rechooseImages: held && config.final.refineTolerance !== undefined ? held : 0,
+  };
+}
+
+/** Retrains one network (or, given `have`, re-chooses and exports it again) into its record;
+ * a failure is recorded with its error. */
+async function retrainOne(
+  dir: RunDir,
+  config: EvolveConfig,
+  library: LibraryEntry[],
+  trainer: FinalTrainer,
+  rec: EvaluationRecord,
+  have?: FinalRecord,
+): Promise<FinalRecord> {
+  const graph = decodeGenome(searchSpace(config), Int32Array.from(rec.genome), { name: rec.id })
+    .graph;
+  const model = join("models", `${rec.id}.apxnet`);
+  const base = {
+    id: rec.id,
+    summary: rec.summary,
+    params: rec.params,
+    mults: rec.mults,
+    multipliers: rec.multipliers,
+    energyNj: rec.energyNj,
+    exactEnergyNj: inferenceEnergy(graph, () => library[0].name, energyPerMult(library)).pj / 1000,
+    epochs: config.final.epochs,
+    trainImages: config.final.trainImages,
+    model,
+  };
+  const { refineTolerance, validationImages } = config.final;
+  try {
+    const r = await trainer.retrain({
+      id: rec.id,
+      graph,
+      multipliers: rec.multipliers,
+      recipe: finalRecipe(config, deriveSeed(config.seed, hashString(rec.phenotype), 0xf1)),
+      refine: refineTolerance !== undefined && (validationImages ?? 0) > 0
+        ? { tolerance: refineTolerance, library }
+        : undefined,
+      meta: {
+        search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
+        multipliers: rec.multipliers,
+      },
+      trained: have ? await Deno.readFile(dir.file(have.model)) : undefined,
+    });
+    await writeAtomic(dir.file(model), r.model);
+    // A re-choice keeps the retraining's time: that is what the network cost.
+    return { ...base, test: r.test, refined: r.refined, seconds: have?.seconds ?? r.seconds };
+  } catch (e) {
+    return {
+      ...base,
+      test: { float: NaN, exact8: NaN, approx8: NaN, images: 0 },
+      seconds: 0,
+      error: (e as Error).message,
+    };
+  }
 }

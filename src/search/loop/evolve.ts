@@ -26,6 +26,8 @@ import { firstGeneration } from "./first_generation.ts";
 import { feasibleChild } from "./feasible.ts";
 
 export interface EvolveEvents {
+  /** Before any evaluation: how many the log holds already, of how many in all. */
+  onStart?(logged: number, total: number): void;
   onEvaluation?(rec: EvaluationRecord, done: number, total: number): void;
   onGeneration?(generation: number, hypervolume: number, population: EvaluationRecord[]): void;
 }
@@ -52,6 +54,7 @@ export async function evolve(
     (rec, done, total) => events.onEvaluation?.(rec, done, total),
   );
   const known = log.known;
+  events.onStart?.(known.size, log.total);
   const bounds = hypervolumeBounds(config, library);
 
   // The archive's hypervolume after generations 0..upTo: the stored figures, and from the
