@@ -16,6 +16,7 @@
  * CIFAR-10 test images when CIFAR-10 is available, else seeded synthetic ones.
  */
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import { DATA_FLAG } from "../src/cli/common_flags.ts";
 import { CLASS_NAMES, getCifar10 } from "../src/data/cifar10/mod.ts";
 import { startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
@@ -29,14 +30,15 @@ import { launchChromium } from "../tests/e2e/_browser.ts";
 const FLAGS = {
   model: {
     type: "string",
+    value: "FILE",
     default: "data/examples/resnet8-bam_h1v4.apxnet",
     help: "model file (.apxnet), self-contained or not",
   },
-  images: { type: "string", default: "1000", help: "images per timed pass" },
-  rounds: { type: "string", default: "5", help: "timed passes per side, alternating" },
-  modes: { type: "string", default: "approx8,exact8,float", help: "modes to time" },
-  batch: { type: "string", default: "50", help: "images per engine call (both sides)" },
-  data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
+  images: { type: "string", value: "N", default: "1000", help: "images per timed pass" },
+  rounds: { type: "string", value: "N", default: "5", help: "timed passes per side, alternating" },
+  modes: { type: "string", value: "LIST", default: "approx8,exact8,float", help: "modes to time" },
+  batch: { type: "string", value: "N", default: "50", help: "images per engine call (both sides)" },
+  data: { ...DATA_FLAG, defaultText: "$CIFAR10_DIR, else the cache" },
 } as const;
 
 /** What the page runs: the same calls as the Deno side, timed with the page's clock. */
@@ -47,7 +49,11 @@ interface BrowserBench {
 }
 
 await runMain(async () => {
-  const f = parseFlags(Deno.args, FLAGS, "Usage: browser_bench.ts --model FILE [options]");
+  const f = parseFlags(
+    Deno.args,
+    FLAGS,
+    "Usage: deno task bench:browser [options]\n\nExample: deno task bench:browser --rounds 3",
+  );
   if (typeof f.model !== "string") throw new UsageError("--model FILE is required");
   const n = intFlag("images", f.images);
   const rounds = intFlag("rounds", f.rounds);

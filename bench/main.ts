@@ -10,7 +10,7 @@
  * 4. 8-bit inference of ResNet-8 through multipliers (exact, decomposable and table-only
  *    designs) beside the engine's float inference and PyTorch's.
  *
- * Options: --quick (fewer steps), --no-pytorch, --no-conv, --no-quant, --json FILE.
+ * Options: --quick (fewer steps), --no-pytorch, --no-conv, --no-quant, --out FILE.
  */
 import { parseFlags, runMain } from "../src/cli/args.ts";
 import { resnet } from "../src/graph/resnet.ts";
@@ -24,13 +24,22 @@ const FLAGS = {
   "no-pytorch": { type: "boolean", help: "skip the PyTorch reference" },
   "no-conv": { type: "boolean", help: "skip the per-kernel table" },
   "no-quant": { type: "boolean", help: "skip the 8-bit inference table" },
-  json: { type: "string", help: "also write every figure to this JSON file" },
+  out: {
+    type: "string",
+    value: "FILE",
+    aliases: ["json"],
+    help: "also write every figure to this JSON file",
+  },
 } as const;
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 await runMain(async () => {
-  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task bench [options]");
+  const f = parseFlags(
+    Deno.args,
+    FLAGS,
+    "Usage: deno task bench [options]\n\nExample: deno task bench --quick --no-pytorch",
+  );
   const steps = f.quick ? 4 : 12;
   const out: Record<string, unknown> = {
     date: new Date().toISOString(),
@@ -135,5 +144,5 @@ await runMain(async () => {
       },
     });
   }
-  if (f.json) await Deno.writeTextFile(String(f.json), JSON.stringify(out, null, 2));
+  if (f.out) await Deno.writeTextFile(String(f.out), JSON.stringify(out, null, 2));
 });

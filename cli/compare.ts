@@ -12,7 +12,7 @@
  */
 import { join } from "node:path";
 import { helpText, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
-import { loadModel } from "../src/model/model_file.ts";
+import { readModelFile } from "../src/model/model_file.ts";
 import { mergeRuns, readBaselines, readRun } from "../src/compare/comparison/inputs.ts";
 import { compare } from "../src/compare/comparison/compare.ts";
 import {
@@ -22,16 +22,21 @@ import {
 } from "../src/compare/comparison/outputs.ts";
 import { type MeasuredHow, measuredHowOf } from "../src/compare/protocol.ts";
 
-const USAGE = "Usage: deno task compare RUN [RUN...] [--baselines DIR] [--out DIR]";
+const USAGE = `Usage: deno task compare RUN [RUN...] [options]
+
+Example: deno task compare runs/evolve-default-s1 --baselines runs/baselines`;
 const FLAGS = {
   baselines: {
     type: "string",
+    value: "DIR",
     default: "runs/baselines",
     help: "the baselines directory (deno task baselines --out DIR)",
   },
   out: {
     type: "string",
-    help: "where compare.md, compare.csv and charts/ go (default: the first RUN)",
+    value: "DIR",
+    help: "where compare.md, compare.csv and charts/ go",
+    defaultText: "the first RUN",
   },
   "no-charts": { type: "boolean", help: "write the tables only" },
 } as const;
@@ -40,7 +45,7 @@ const FLAGS = {
 async function howOf(path: string | undefined): Promise<MeasuredHow> {
   if (!path) return {};
   try {
-    return measuredHowOf((await loadModel(path)).meta);
+    return measuredHowOf((await readModelFile(path)).meta);
   } catch {
     return {};
   }

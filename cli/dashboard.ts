@@ -12,11 +12,19 @@ import { helpText, intFlag, parseCommand, runMain, UsageError } from "../src/cli
 import { startDashboard } from "../src/dashboard/server.ts";
 import { closeOnInterrupt, listenError } from "../src/cli/serve.ts";
 
-const USAGE = "Usage: deno task dashboard RUN_DIR [--port 8787] [--host 127.0.0.1]";
+const USAGE = `Usage: deno task dashboard RUN [options]
+
+Example: deno task dashboard runs/evolve-default-s1 --port 8787`;
 const FLAGS = {
-  port: { type: "string", default: "8787", help: "port to listen on; 0 picks a free one" },
+  port: {
+    type: "string",
+    value: "PORT",
+    default: "8787",
+    help: "port to listen on; 0 picks a free one",
+  },
   host: {
     type: "string",
+    value: "HOST",
     default: "127.0.0.1",
     help: "address to listen on (the task allows 127.0.0.1 only)",
   },

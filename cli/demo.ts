@@ -14,6 +14,7 @@
  */
 import { basename, join } from "node:path";
 import { intFlag, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
+import { DATA_FLAG } from "../src/cli/common_flags.ts";
 import { CLASS_NAMES, getCifar10 } from "../src/data/cifar10/mod.ts";
 import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
@@ -21,7 +22,9 @@ import { decodeModel, encodeModel } from "../src/model/model_file.ts";
 import { readJsonLines } from "../src/util/json_lines.ts";
 import { closeOnInterrupt, listenError } from "../src/cli/serve.ts";
 
-const USAGE = "Usage: deno task demo [RUN_DIR] [--port 8788] [--data CIFAR10_DIR]";
+const USAGE = `Usage: deno task demo [RUN] [options]
+
+Example: deno task demo runs/evolve-default-s1`;
 /** What the label needs of a final.jsonl line (src/search/run/record.ts FinalRecord). */
 interface FinalSummary {
   test?: { approx8: number };
@@ -30,8 +33,13 @@ interface FinalSummary {
 }
 
 const FLAGS = {
-  port: { type: "string", default: "8788", help: "port to listen on; 0 picks a free one" },
-  data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
+  port: {
+    type: "string",
+    value: "PORT",
+    default: "8788",
+    help: "port to listen on; 0 picks a free one",
+  },
+  data: { ...DATA_FLAG, defaultText: "$CIFAR10_DIR, else the cache (no download)" },
 } as const;
 const EXAMPLES = new URL("../data/examples/", import.meta.url);
 

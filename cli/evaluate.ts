@@ -2,15 +2,22 @@
  * `deno task evaluate`: accuracy of a trained network in float, in exact 8-bit arithmetic and
  * with approximate multipliers, and the energy of the multiplications of one inference.
  *
- *   deno task evaluate --model runs/train-resnet8-s1/model.apxnet --multiplier mul8u_trunc6
- *   deno task evaluate --model M --multiplier mul8u_exact,conv5=mul8u_ot_a2b2,dense30=mul8u_drum4
+ *   deno task evaluate --model runs/train-resnet8-s1/model.apxnet --multipliers mul8u_trunc6
+ *   deno task evaluate --model M --multipliers mul8u_exact,conv5=mul8u_ot_a2b2,dense30=mul8u_drum4
  *
  * Permissions: --allow-read (model, CIFAR-10, library), --allow-env (CIFAR10_DIR,
  * APPROXNAS_CACHE, HOME), --allow-write only if CIFAR-10 must be cached, --allow-net only if
  * it must be downloaded.
  */
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
-import { calibrationFlag } from "../src/cli/calibration_flag.ts";
+import {
+  CALIBRATION_COUNT_FLAG,
+  CALIBRATION_METHOD_FLAG,
+  calibrationFlag,
+  MULTIPLIERS_ASSIGNMENT_FLAG,
+  WEIGHTS_FLAG,
+} from "../src/cli/quant_flags.ts";
+import { DATA_FLAG, WORKERS_FLAG, workersDefault } from "../src/cli/common_flags.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME, listMultipliers } from "../src/multipliers/library.ts";
@@ -28,46 +35,42 @@ import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { findMultiplier } from "../src/quant/multipliers.ts";
 import type { LayerRun } from "../src/quant/qnetwork.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
-import { loadModel } from "../src/model/model_file.ts";
+import { readModelFile } from "../src/model/model_file.ts";
 
 const FLAGS = {
-  model: { type: "string", help: "trained model file (.apxnet), e.g. from deno task train" },
-  multiplier: {
+  model: { type: "string", value: "FILE", help: "trained model file (.apxnet), e.g. from train" },
+  multipliers: MULTIPLIERS_ASSIGNMENT_FLAG,
+  data: DATA_FLAG,
+  limit: { type: "string", value: "N", default: "10000", help: "test images (the first N)" },
+  calibration: { ...CALIBRATION_COUNT_FLAG, default: "1000" },
+  "calibration-method": { ...CALIBRATION_METHOD_FLAG, default: "percentile:99.999" },
+  weights: WEIGHTS_FLAG,
+  path: {
     type: "string",
-    help: "NAME for every conv/dense layer, or node=NAME,... (others exact), or NAME,node=NAME2 " +
-      "(default: the multipliers a search recorded in the model file, else exact)",
+    value: "NAME",
+    default: "auto",
+    help: "8-bit kernels: auto, dot, rows or table",
   },
-  data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
-  limit: { type: "string", default: "10000", help: "test images to evaluate (the first N)" },
-  calibration: {
-    type: "string",
-    default: "1000",
-    help: "training images (the first N) that set the activation ranges",
-  },
-  "calibration-method": {
-    type: "string",
-    default: "percentile:99.999",
-    help: "minmax, or percentile:P (P in (50, 100])",
-  },
-  weights: { type: "string", default: "channel", help: "weight encodings: channel or tensor" },
-  path: { type: "string", default: "auto", help: "kernels: auto, dot, rows or table" },
-  workers: {
-    type: "string",
-    default: String(navigator.hardwareConcurrency || 1),
-    help: "worker threads",
-  },
+  workers: WORKERS_FLAG,
   compensate: {
     type: "boolean",
     help: "cancel each approximate multiplier's mean error in the layer biases (measured on " +
-      "the calibration images)",
+      "the calibration images); evolve and baselines always do",
+    defaultText: "off",
   },
   "tune-weights": {
     type: "boolean",
     help: "with --compensate: first tune each layer's weight bytes to its multiplier (least " +
-      "error variance over the calibration images' activations; src/quant/weight_tuning.ts)",
+      "error variance over the calibration images' activations); evolve and baselines do unless " +
+      "--no-tune-weights",
+    defaultText: "off",
   },
   list: { type: "boolean", help: "list the library's multipliers and exit" },
 } as const;
+
+const USAGE = `Usage: deno task evaluate --model FILE [options]
+
+Example: deno task evaluate --model data/examples/resnet8-bam_h1v4.apxnet --limit 1000`;
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -81,7 +84,7 @@ function pathsOf(layers: LayerRun[]): string {
 }
 
 await runMain(async () => {
-  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task evaluate --model FILE [options]");
+  const f = parseFlags(Deno.args, FLAGS, USAGE);
   if (f.list) {
     for (const m of await listMultipliers()) {
       console.log(
@@ -101,11 +104,11 @@ await runMain(async () => {
   const calibration = calibrationFlag(String(f["calibration-method"]));
   const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
   const path = choiceFlag("path", f.path, ["auto", "dot", "rows", "table"] as const);
-  const workers = intFlag("workers", f.workers);
-  const model = await loadModel(f.model);
+  const workers = f.workers === undefined ? workersDefault() : intFlag("workers", f.workers);
+  const model = await readModelFile(f.model);
   // A network exported by the search carries the multipliers it was searched with.
-  const multiplierText = typeof f.multiplier === "string"
-    ? f.multiplier
+  const multiplierText = typeof f.multipliers === "string"
+    ? f.multipliers
     : recordedAssignmentText(model.meta, EXACT_NAME);
   let spec;
   try {
@@ -182,7 +185,9 @@ await runMain(async () => {
     for (let i = 0; i < limit; i++) agree += ap.predictions[i] === ex.predictions[i] ? 1 : 0;
     console.log(
       `approximate 8-bit accuracy:  ${pct(ap.accuracy)} (${ap.correct}/${limit}; ${
-        typeof f.multiplier === "string" ? f.multiplier : `${multiplierText} (from the model file)`
+        typeof f.multipliers === "string"
+          ? f.multipliers
+          : `${multiplierText} (from the model file)`
       }${
         f.compensate
           ? `${f["tune-weights"] ? ", weights tuned" : ""}, mean error compensated in the biases`

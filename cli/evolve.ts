@@ -9,7 +9,7 @@
  *   deno task evolve --init-from runs/X --max-params 78042   # go on from X under a budget
  */
 import { parseFlags, runMain } from "../src/cli/args.ts";
-import { EVOLVE_FLAGS, listFlag } from "../src/search/run/flags.ts";
+import { EVOLVE_FLAGS, EVOLVE_USAGE, listFlag } from "../src/search/run/flags.ts";
 import { openRun } from "../src/search/run/open_run.ts";
 import type { FinalRecord } from "../src/search/run/record.ts";
 import { evolve } from "../src/search/loop/evolve.ts";
@@ -23,7 +23,7 @@ import { compileEngine } from "../src/engine/wasm.ts";
 import { Progress } from "../src/util/progress.ts";
 
 await runMain(async () => {
-  const f = parseFlags(Deno.args, EVOLVE_FLAGS, "Usage: deno task evolve [options]");
+  const f = parseFlags(Deno.args, EVOLVE_FLAGS, EVOLVE_USAGE);
   const { dir, config, library } = await openRun(f);
 
   const dataDir = f.data === undefined ? undefined : String(f.data);

@@ -5,7 +5,7 @@
  * or Node.js then classifies with it, without the multiplier library or any data, to the same
  * bits as `deno task evaluate` with the same settings.
  *
- *   deno task export --model runs/train-resnet8-s1/model.apxnet --multiplier mul8u_bam_h1v4 \
+ *   deno task export --model runs/train-resnet8-s1/model.apxnet --multipliers mul8u_bam_h1v4 \
  *     --compensate --out resnet8-bam.apxnet
  *
  * With --verify N (default 1000), the first N test images are classified through the new
@@ -15,7 +15,14 @@
  */
 import { basename } from "node:path";
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
-import { calibrationFlag } from "../src/cli/calibration_flag.ts";
+import {
+  CALIBRATION_COUNT_FLAG,
+  CALIBRATION_METHOD_FLAG,
+  calibrationFlag,
+  MULTIPLIERS_ASSIGNMENT_FLAG,
+  WEIGHTS_FLAG,
+} from "../src/cli/quant_flags.ts";
+import { DATA_FLAG } from "../src/cli/common_flags.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { hostLogits } from "../src/embed/host_path.ts";
@@ -24,54 +31,54 @@ import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME } from "../src/multipliers/library.ts";
 import type { MultiplierAssignment } from "../src/quant/assignment.ts";
 import type { Calibration } from "../src/quant/calibrate.ts";
-import { encodeModel, loadModel as readModel, saveModel } from "../src/model/model_file.ts";
+import { encodeModel, readModelFile, saveModel } from "../src/model/model_file.ts";
 import { createClassifier, loadModel, type Mode } from "../mod.ts";
 
 const FLAGS = {
-  model: { type: "string", help: "trained model file (.apxnet)" },
+  model: { type: "string", value: "FILE", help: "trained model file (.apxnet)" },
   out: {
     type: "string",
-    help: "where to write the self-contained file (default: MODEL.embed.apxnet)",
+    value: "FILE",
+    help: "where to write the self-contained file",
+    defaultText: "MODEL with .embed.apxnet",
   },
-  multiplier: {
-    type: "string",
-    help: "NAME for every conv/dense layer, or node=NAME,... (others exact), or NAME,node=NAME2 " +
-      "(default: the multipliers a search recorded in the model file, else exact)",
-  },
-  also: { type: "string", help: "more library multipliers to carry, comma-separated" },
+  multipliers: MULTIPLIERS_ASSIGNMENT_FLAG,
+  also: { type: "string", value: "LIST", help: "more library multipliers to carry" },
   compensate: {
     type: "boolean",
-    help: "approximate 8-bit subtracts each multiplier's mean error from the biases " +
-      "(default: as the search recorded, else off)",
+    help: "approximate 8-bit subtracts each multiplier's mean error from the biases",
+    defaultText: "as the search recorded, else off",
   },
   "no-compensate": { type: "boolean", help: "approximate 8-bit without compensation" },
   "tune-weights": {
     type: "boolean",
-    help: "with compensation, also store weight bytes tuned to each multiplier " +
-      "(default: as the search recorded, else off)",
+    help: "with compensation, also store weight bytes tuned to each multiplier",
+    defaultText: "as the search recorded, else off",
   },
-  data: { type: "string", help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache)" },
-  calibration: {
-    type: "string",
-    help: "training images (the first N) that set the activation ranges " +
-      "(default: as a search recorded in the file, else 1000, as evaluate)",
-  },
+  data: DATA_FLAG,
+  calibration: { ...CALIBRATION_COUNT_FLAG, defaultText: "as a search recorded, else 1000" },
   "calibration-method": {
-    type: "string",
-    help: "minmax, or percentile:P (P in (50, 100]) (default: as recorded, else percentile:99.999)",
+    ...CALIBRATION_METHOD_FLAG,
+    defaultText: "as a search recorded, else percentile:99.999",
   },
-  weights: { type: "string", default: "channel", help: "weight encodings: channel or tensor" },
+  weights: WEIGHTS_FLAG,
   verify: {
     type: "string",
+    value: "N",
     default: "1000",
     help: "test images to classify through the file and evaluate's path (0: none)",
   },
 } as const;
 
+const USAGE = `Usage: deno task export --model FILE [options]
+
+Example: deno task export --model runs/train-resnet8-s1/model.apxnet --multipliers mul8u_bam_h1v4 \\
+  --compensate`;
+
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
 await runMain(async () => {
-  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task export --model FILE [options]");
+  const f = parseFlags(Deno.args, FLAGS, USAGE);
   if (typeof f.model !== "string") throw new UsageError("--model FILE is required");
   if (f.compensate && f["no-compensate"]) {
     throw new UsageError("--compensate and --no-compensate contradict each other");
@@ -85,7 +92,7 @@ await runMain(async () => {
     : calibrationFlag(String(f["calibration-method"]));
   const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
   const verify = intFlag("verify", f.verify, 0);
-  const model = await readModel(f.model);
+  const model = await readModelFile(f.model);
   const dataDir = f.data === undefined ? undefined : String(f.data);
   const trainSet = await getCifar10({ dir: dataDir, split: "train" });
   const module = await compileEngine();
@@ -97,7 +104,7 @@ await runMain(async () => {
       calibrationCount,
       calibration,
       weights,
-      multipliers: typeof f.multiplier === "string" ? f.multiplier : undefined,
+      multipliers: typeof f.multipliers === "string" ? f.multipliers : undefined,
       extraMultipliers: typeof f.also === "string"
         ? f.also.split(",").map((s) => s.trim()).filter(Boolean)
         : [],

@@ -21,7 +21,7 @@ import { openLibrary } from "../src/multipliers/library.ts";
 import { writeTableFile } from "../src/multipliers/table_file.ts";
 import { netlistToVerilog } from "../src/multipliers/verilog/export.ts";
 
-const COMMANDS = `Usage: multipliers <command> [options]
+const COMMANDS = `Usage: deno task multipliers COMMAND [options]
 
 Commands:
   list                      the library: name, power, area, MAE%, WCE%, EP%, MRE%
@@ -31,12 +31,19 @@ Commands:
   chart --out DIR           power-vs-MAE% and power-vs-WCE% charts (PNG)
 
 Power, area and energy are model estimates (docs/multipliers.md). Run a command with --help
-for its options.`;
+for its options.
+
+Example: deno task multipliers list --sort power
+
+Options:
+  --help, -h                   show this help`;
 
 const LIBRARY_FLAG = {
   library: {
     type: "string",
-    help: "directory of imported circuits (default data/multipliers/imported)",
+    value: "DIR",
+    help: "directory of imported circuits",
+    defaultText: "data/multipliers/imported",
   },
 } as const;
 
@@ -69,13 +76,21 @@ export function formatTable(header: string[], rows: (string | number)[][]): stri
 const fixed = (x: number, digits: number) => x.toFixed(digits);
 
 async function list(args: string[], print: Print): Promise<void> {
-  const flags = parseFlags(args, {
-    sort: { type: "string", help: `sort by ${Object.keys(SORT_KEYS).join(", ")}` },
-    desc: { type: "boolean", help: "largest first" },
-    family: { type: "string", help: "only this family (exact, truncated, broken-array, ...)" },
-    json: { type: "boolean", help: "print the infos as JSON" },
-    ...LIBRARY_FLAG,
-  }, "Usage: multipliers list [--sort KEY] [--desc] [--family F] [--json]");
+  const flags = parseFlags(
+    args,
+    {
+      sort: { type: "string", value: "KEY", help: `sort by ${Object.keys(SORT_KEYS).join(", ")}` },
+      desc: { type: "boolean", help: "largest first" },
+      family: {
+        type: "string",
+        value: "NAME",
+        help: "only this family (exact, truncated, broken-array, ...)",
+      },
+      json: { type: "boolean", help: "print the infos as JSON" },
+      ...LIBRARY_FLAG,
+    },
+    "Usage: deno task multipliers list [options]\n\nExample: deno task multipliers list --sort power",
+  );
   let infos = await openLibrary({ importedDir: flags.library as string | undefined }).list();
   if (flags.family !== undefined) {
     infos = infos.filter((m) => m.family === flags.family);
@@ -141,7 +156,8 @@ function positional(args: string[], what: string, usage: string): [string, strin
 }
 
 async function show(args: string[], print: Print): Promise<void> {
-  const usage = "Usage: multipliers show NAME";
+  const usage = "Usage: deno task multipliers show NAME [options]\n\n" +
+    "Example: deno task multipliers show mul8u_trunc6";
   const [name, rest] = positional(args, "a circuit name", usage);
   const flags = parseFlags(rest, { ...LIBRARY_FLAG }, usage);
   const m = await openLibrary({ importedDir: flags.library as string | undefined }).get(name);
@@ -166,18 +182,27 @@ async function show(args: string[], print: Print): Promise<void> {
 }
 
 async function importCommand(args: string[], print: Print): Promise<void> {
-  const usage = "Usage: multipliers import FILE --name NAME [--note TEXT] [--top MODULE] " +
-    "[--power-mw P --area-um2 A]";
+  const usage = "Usage: deno task multipliers import FILE --name NAME [options]\n\n" +
+    "Example: deno task multipliers import table.bin --name t1 --power-mw 0.21 --area-um2 350";
   const [file, rest] = positional(args, "a .v or .bin file", usage);
   const flags = parseFlags(rest, {
-    name: { type: "string", help: "library name (letters, digits, _)" },
-    note: { type: "string", help: "one line on where the circuit comes from" },
+    name: { type: "string", value: "NAME", help: "library name (letters, digits, _)" },
+    note: { type: "string", value: "TEXT", help: "one line on where the circuit comes from" },
     top: {
       type: "string",
+      value: "NAME",
       help: "Verilog: the multiplier's module when the file has several top-level ones",
     },
-    "power-mw": { type: "string", help: ".bin tables: the circuit's published power, mW" },
-    "area-um2": { type: "string", help: ".bin tables: the circuit's published area, um^2" },
+    "power-mw": {
+      type: "string",
+      value: "X",
+      help: ".bin tables: the circuit's published power, mW",
+    },
+    "area-um2": {
+      type: "string",
+      value: "X",
+      help: ".bin tables: the circuit's published area, um^2",
+    },
     ...LIBRARY_FLAG,
   }, usage);
   if (typeof flags.name !== "string") throw new UsageError(`--name is required\n\n${usage}`);
@@ -209,10 +234,15 @@ async function importCommand(args: string[], print: Print): Promise<void> {
 }
 
 async function exportCommand(args: string[], print: Print): Promise<void> {
-  const usage = "Usage: multipliers export NAME --out FILE.v|FILE.bin";
+  const usage = "Usage: deno task multipliers export NAME --out FILE [options]\n\n" +
+    "Example: deno task multipliers export mul8u_bam_h2v8 --out bam.v";
   const [name, rest] = positional(args, "a circuit name", usage);
   const flags = parseFlags(rest, {
-    out: { type: "string", help: "output file: .v for structural Verilog, .bin for the table" },
+    out: {
+      type: "string",
+      value: "FILE",
+      help: "output file: .v for structural Verilog, .bin for the table",
+    },
     ...LIBRARY_FLAG,
   }, usage);
   const out = flags.out;
@@ -233,10 +263,14 @@ async function exportCommand(args: string[], print: Print): Promise<void> {
 }
 
 async function chart(args: string[], print: Print): Promise<void> {
-  const flags = parseFlags(args, {
-    out: { type: "string", help: "directory for the PNG files" },
-    ...LIBRARY_FLAG,
-  }, "Usage: multipliers chart --out DIR");
+  const flags = parseFlags(
+    args,
+    {
+      out: { type: "string", value: "DIR", help: "directory for the PNG files" },
+      ...LIBRARY_FLAG,
+    },
+    "Usage: deno task multipliers chart --out DIR [options]\n\nExample: deno task multipliers chart --out runs/charts",
+  );
   if (typeof flags.out !== "string") throw new UsageError("--out DIR is required");
   const available = await chartsAvailable();
   if (available !== true) {

@@ -2,7 +2,7 @@
  * `deno task train`: trains a named network on CIFAR-10 and reports its accuracy on the
  * 10,000 test images.
  *
- *   deno task train --model resnet8 --epochs 10
+ *   deno task train --arch resnet8 --epochs 10
  */
 import { join } from "node:path";
 import {
@@ -13,6 +13,7 @@ import {
   runMain,
   UsageError,
 } from "../src/cli/args.ts";
+import { DATA_FLAG, WORKERS_FLAG, workersDefault } from "../src/cli/common_flags.ts";
 import { modelByName, MODELS } from "../src/graph/resnet.ts";
 import { graphCost } from "../src/graph/count.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
@@ -23,35 +24,83 @@ import { Progress } from "../src/util/progress.ts";
 import type { Dataset } from "../src/train/replica.ts";
 
 const FLAGS = {
-  model: { type: "string", default: "resnet8", help: `network: ${Object.keys(MODELS).join(", ")}` },
-  epochs: { type: "string", default: String(STANDARD_RECIPE.epochs), help: "training epochs" },
-  batch: { type: "string", default: String(STANDARD_RECIPE.batch), help: "mini-batch size" },
-  lr: { type: "string", default: String(STANDARD_RECIPE.maxLr), help: "peak learning rate" },
-  schedule: { type: "string", default: STANDARD_RECIPE.schedule, help: "onecycle or cosine" },
+  arch: {
+    type: "string",
+    value: "NAME",
+    default: "resnet8",
+    aliases: ["model"],
+    help: `network architecture: ${Object.keys(MODELS).join(", ")}`,
+  },
+  epochs: { type: "string", value: "N", default: String(STANDARD_RECIPE.epochs), help: "epochs" },
+  batch: {
+    type: "string",
+    value: "N",
+    default: String(STANDARD_RECIPE.batch),
+    help: "mini-batch size",
+  },
+  lr: {
+    type: "string",
+    value: "X",
+    default: String(STANDARD_RECIPE.maxLr),
+    help: "peak learning rate",
+  },
+  schedule: {
+    type: "string",
+    value: "NAME",
+    default: STANDARD_RECIPE.schedule,
+    help: "learning-rate schedule: onecycle or cosine",
+  },
   "weight-decay": {
     type: "string",
+    value: "X",
     default: String(STANDARD_RECIPE.weightDecay),
     help: "L2 weight decay",
   },
   "no-augment": { type: "boolean", help: "train without crop and flip" },
-  seed: { type: "string", default: String(STANDARD_RECIPE.seed), help: "random seed" },
-  workers: {
+  seed: { type: "string", value: "N", default: String(STANDARD_RECIPE.seed), help: "random seed" },
+  workers: WORKERS_FLAG,
+  data: DATA_FLAG,
+  "train-limit": {
     type: "string",
-    default: String(navigator.hardwareConcurrency || 1),
-    help: "worker threads",
+    value: "N",
+    help: "train on the first N training images only",
+    defaultText: "all 50,000",
   },
-  data: {
+  "test-limit": {
     type: "string",
-    help: "CIFAR-10 directory (else $CIFAR10_DIR, else the cache, else download)",
+    value: "N",
+    help: "evaluate on the first N test images only",
+    defaultText: "all 10,000",
   },
-  "train-limit": { type: "string", help: "train on the first N training images only" },
-  "test-limit": { type: "string", help: "evaluate on the first N test images only" },
   run: {
     type: "string",
-    help: "run directory for checkpoints and the model (default runs/train-MODEL-sSEED)",
+    value: "RUN",
+    help: "run directory for checkpoints and the model",
+    defaultText: "runs/train-ARCH-sSEED",
   },
-  resume: { type: "boolean", help: "continue from the run directory's checkpoint" },
+  resume: {
+    type: "string",
+    value: "RUN",
+    help: "continue the run in this directory from its last checkpoint",
+  },
 } as const;
+
+const USAGE = `Usage: deno task train [options]
+
+Example: deno task train --arch resnet8 --epochs 10`;
+
+/** `--run DIR --resume` (the old form, --resume without a value) as `--resume DIR`. */
+function oldResumeForm(argv: string[]): string[] {
+  const at = argv.indexOf("--resume");
+  const next = argv[at + 1];
+  if (at < 0 || (next !== undefined && !next.startsWith("-"))) return argv;
+  const run = argv[argv.indexOf("--run") + 1];
+  if (!argv.includes("--run") || run === undefined) {
+    throw new UsageError("--resume expects the directory of the run to continue (--resume RUN)");
+  }
+  console.error("note: --run DIR --resume is now --resume DIR (the old form is accepted for now)");
+  return [...argv.slice(0, at), "--resume", run, ...argv.slice(at + 1)];
+}
 
 function head(d: Dataset, n: number | undefined): Dataset {
   if (n === undefined || n >= d.labels.length) return d;
@@ -59,8 +108,8 @@ function head(d: Dataset, n: number | undefined): Dataset {
 }
 
 await runMain(async () => {
-  const f = parseFlags(Deno.args, FLAGS, "Usage: deno task train [options]");
-  const graph = modelByName(String(f.model));
+  const f = parseFlags(oldResumeForm(Deno.args), FLAGS, USAGE);
+  const graph = modelByName(String(f.arch));
   const recipe: TrainRecipe = {
     epochs: intFlag("epochs", f.epochs),
     batch: intFlag("batch", f.batch),
@@ -72,11 +121,11 @@ await runMain(async () => {
     augment: !f["no-augment"],
     seed: intFlag("seed", f.seed, 0),
   };
-  const workers = intFlag("workers", f.workers);
-  const runDir = String(f.run ?? join("runs", `train-${graph.name}-s${recipe.seed}`));
-  if (f.resume && f.run === undefined) {
-    throw new UsageError("--resume needs --run DIR (the directory of the run to continue)");
+  const workers = f.workers === undefined ? workersDefault() : intFlag("workers", f.workers);
+  if (f.resume !== undefined && f.run !== undefined && f.resume !== f.run) {
+    throw new UsageError(`--resume ${f.resume} and --run ${f.run} name different runs`);
   }
+  const runDir = String(f.resume ?? f.run ?? join("runs", `train-${graph.name}-s${recipe.seed}`));
 
   const dataDir = f.data === undefined ? undefined : String(f.data);
   const trainSet = head(
@@ -111,7 +160,7 @@ await runMain(async () => {
     evaluation: testSet,
     workers,
     checkpointDir: runDir,
-    resume: Boolean(f.resume),
+    resume: f.resume !== undefined,
     onStep: (s) => {
       if (s.step === 0) {
         bar = new Progress({

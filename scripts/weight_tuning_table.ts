@@ -9,7 +9,7 @@
  * the first 256 training images. COUNT: test images (default all 10,000).
  */
 import { loadCifar10 } from "../src/data/cifar10/mod.ts";
-import { loadModel } from "../src/model/model_file.ts";
+import { readModelFile } from "../src/model/model_file.ts";
 import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
 import { CALIBRATION, quantizedAccuracyHere } from "../src/quant/quantized_model.ts";
@@ -29,7 +29,7 @@ const train = await loadCifar10(dir, { split: "train" });
 const test = await loadCifar10(dir, { split: "test" });
 const module = await compileEngine();
 const engine = await instantiateEngine(module);
-const model = await loadModel(modelPath);
+const model = await readModelFile(modelPath);
 const plan = await quantizeWithCalibration(model, train.images, 256, CALIBRATION, {}, engine);
 const stats = await activationStats(plan, train.images, 256, engine);
 const layers = [...graphCost(model.graph).multsByNode.keys()];

@@ -9,6 +9,12 @@ export interface FlagSpec {
   type: "string" | "boolean";
   short?: string;
   default?: string | boolean;
+  /** What a string flag takes, shown in the help: N, X, FILE, DIR, RUN, NAME, LIST, ... */
+  value?: string;
+  /** A default that is not a literal value ("one per core", "the preset's"), shown as one. */
+  defaultText?: string;
+  /** Old spellings still accepted, each with a note on stderr. */
+  aliases?: readonly string[];
   help: string;
 }
 
@@ -16,7 +22,8 @@ export type Flags = Record<string, FlagSpec>;
 
 export class UsageError extends Error {}
 
-/** Parses `argv` against `flags` (no positional arguments); --help prints help and exits. */
+/** Parses `argv` against `flags` (no positional arguments); --help prints help and exits.
+ * `usage` is the usage line, then (after a blank line) an example. */
 export function parseFlags<F extends Flags>(
   argv: string[],
   flags: F,
@@ -34,22 +41,51 @@ export function parseCommand<F extends Flags>(
   return parse(argv, flags, usage, true);
 }
 
-function parse<F extends Flags>(argv: string[], flags: F, usage: string, positional: boolean) {
-  const options = Object.fromEntries(
-    Object.entries({
-      ...flags,
-      help: { type: "boolean", short: "h", help: "show this help" } as FlagSpec,
-    }).map((
-      [k, v],
-    ) => [k, {
+type ParseOption = { type: "string" | "boolean"; short?: string; default?: string | boolean };
+
+/** node:util's options for `flags`, their old spellings and --help. */
+function parseOptions(flags: Flags): Record<string, ParseOption> {
+  const options: Record<string, ParseOption> = { help: { type: "boolean", short: "h" } };
+  for (const [name, v] of Object.entries(flags)) {
+    options[name] = {
       type: v.type,
       ...(v.short ? { short: v.short } : {}),
       ...(v.default !== undefined ? { default: v.default } : {}),
-    }]),
-  );
+    };
+    for (const old of v.aliases ?? []) options[old] = { type: v.type };
+  }
+  return options;
+}
+
+/** Moves the values given under an old spelling to the flag's name, with a note. */
+function applyAliases(values: Record<string, unknown>, flags: Flags): void {
+  for (const [name, v] of Object.entries(flags)) {
+    for (const old of v.aliases ?? []) {
+      if (values[old] === undefined) continue;
+      if (argvHas(values, name, v)) {
+        throw new UsageError(`--${old} is the old spelling of --${name}: give one of them`);
+      }
+      console.error(`note: --${old} is now --${name} (the old spelling is accepted for now)`);
+      values[name] = values[old];
+      delete values[old];
+    }
+  }
+}
+
+/** Whether `name` was given (not merely defaulted). */
+function argvHas(values: Record<string, unknown>, name: string, v: FlagSpec): boolean {
+  return values[name] !== undefined && values[name] !== v.default;
+}
+
+function parse<F extends Flags>(argv: string[], flags: F, usage: string, positional: boolean) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: positional, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: parseOptions(flags),
+      allowPositionals: positional,
+      strict: true,
+    });
   } catch (e) {
     throw new UsageError(`${(e as Error).message}\n\n${helpText(usage, flags)}`);
   }
@@ -57,19 +93,44 @@ function parse<F extends Flags>(argv: string[], flags: F, usage: string, positio
     console.log(helpText(usage, flags));
     Deno.exit(0);
   }
+  const values = parsed.values as Record<string, unknown>;
+  applyAliases(values, flags);
   return {
-    values: parsed.values as Record<keyof F, string | boolean | undefined>,
+    values: values as Record<keyof F, string | boolean | undefined>,
     positionals: parsed.positionals,
   };
 }
 
+/** The help of a command: usage (and example), then one row per flag, defaults shown one way:
+ * `(default: X)`. */
 export function helpText(usage: string, flags: Flags): string {
   const rows = Object.entries(flags).map(([k, v]) => {
-    const name = `--${k}${v.type === "string" ? " VALUE" : ""}${v.short ? `, -${v.short}` : ""}`;
-    const def = v.default !== undefined && v.default !== false ? ` (default: ${v.default})` : "";
-    return `  ${name.padEnd(24)} ${v.help}${def}`;
+    const value = v.type === "string" ? ` ${v.value ?? "VALUE"}` : "";
+    const name = `--${k}${value}${v.short ? `, -${v.short}` : ""}`;
+    const shown = v.defaultText ??
+      (v.default !== undefined && v.default !== false ? String(v.default) : undefined);
+    const def = shown === undefined ? "" : ` (default: ${shown})`;
+    const old = v.aliases?.length ? ` (was ${v.aliases.map((a) => `--${a}`).join(", ")})` : "";
+    return wrapRow(`  ${name.padEnd(28)} `, `${v.help}${def}${old}`);
   });
-  return `${usage}\n\nOptions:\n${rows.join("\n")}\n  ${"--help, -h".padEnd(24)} show this help`;
+  return `${usage}\n\nOptions:\n${rows.join("\n")}\n  ${"--help, -h".padEnd(28)} show this help`;
+}
+
+const HELP_WIDTH = 100;
+
+/** `lead` then `text`, wrapped at HELP_WIDTH with continuation lines indented under the text. */
+function wrapRow(lead: string, text: string): string {
+  const lines: string[] = [];
+  let line = lead;
+  for (const word of text.split(" ")) {
+    if (line.length + word.length + 1 > HELP_WIDTH && line.trim().length > 0 && line !== lead) {
+      lines.push(line.trimEnd());
+      line = " ".repeat(lead.length);
+    }
+    line += (line.endsWith(" ") ? "" : " ") + word;
+  }
+  lines.push(line.trimEnd());
+  return lines.join("\n");
 }
 
 /** A positive integer flag, or a UsageError naming it. */

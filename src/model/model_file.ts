@@ -5,7 +5,7 @@
  * quantisation. The format is described in docs/model-format.md.
  *
  * encodeModel/decodeModel use no Deno API (the embedding library bundles them for Node.js
- * and browsers); saveModel/loadModel read and write files with Deno.
+ * and browsers); saveModel/readModelFile write and read files with Deno.
  */
 import type { Graph } from "../graph/graph.ts";
 import { crc32 } from "../util/crc32.ts";
@@ -249,7 +249,7 @@ export async function saveModel(path: string, model: SavedModel): Promise<void> 
   await Deno.rename(tmp, path); // atomic: a reader never sees half a file
 }
 
-export async function loadModel(path: string): Promise<SavedModel> {
+export async function readModelFile(path: string): Promise<SavedModel> {
   let bytes: Uint8Array;
   try {
     bytes = await Deno.readFile(path);

@@ -8,7 +8,7 @@ import type { Graph } from "../graph/graph.ts";
 import type { TrainRecipe } from "./recipe.ts";
 import type { Weights } from "./replica_pool.ts";
 import type { EpochReport } from "./epoch_report.ts";
-import { loadModel, saveModel } from "../model/model_file.ts";
+import { readModelFile, saveModel } from "../model/model_file.ts";
 
 export interface Checkpoint {
   graph: Graph;
@@ -61,7 +61,7 @@ export async function loadCheckpoint(
   } catch {
     return null;
   }
-  const model = await loadModel(path);
+  const model = await readModelFile(path);
   const meta = model.meta.checkpoint as {
     epochsDone: number;
     recipe: TrainRecipe;

@@ -3,8 +3,8 @@ import {
   decodeModel,
   encodeModel,
   type InferenceSpec,
-  loadModel,
   MODEL_MAGIC,
+  readModelFile,
   type SavedModel,
   saveModel,
 } from "../../src/model/model_file.ts";
@@ -27,7 +27,7 @@ Deno.test("a model survives save and load bit for bit", async () => {
   const dir = await Deno.makeTempDir();
   const path = `${dir}/m.apxnet`;
   await saveModel(path, model);
-  const back = await loadModel(path);
+  const back = await readModelFile(path);
   assert.deepEqual(back.graph, model.graph);
   assert.deepEqual(back.params, model.params);
   assert.deepEqual(back.state, model.state);

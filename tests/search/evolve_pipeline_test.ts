@@ -11,7 +11,7 @@ import { carveSearchData } from "../../src/search/evaluate/data.ts";
 import { SearchPool } from "../../src/search/evaluate/pool.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
-import { loadModel } from "../../src/model/model_file.ts";
+import { readModelFile } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { createClassifier, loadModel as loadEmbedded } from "../../mod.ts";
 import type { Dataset } from "../../src/train/replica.ts";
@@ -75,7 +75,7 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
   for (const f of finals) {
     assert.equal(f.error, undefined);
     assert.equal(f.test.images, 120);
-    const model = await loadModel(dir.file(f.model));
+    const model = await readModelFile(dir.file(f.model));
     assert.ok(f.exactEnergyNj >= f.energyNj);
     // The smoke preset re-chooses the multiplier on 64 held-out images.
     const r = f.refined!;
@@ -129,7 +129,7 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
     for (const f of again) {
       assert.equal(f.refined!.validation.tolerance, 0.5);
       assert.ok(f.refined!.validation.approx8 >= f.refined!.validation.exact8 - 0.5);
-      const model = await loadModel(dir.file(f.model));
+      const model = await readModelFile(dir.file(f.model));
       assert.deepEqual(model.meta.multipliers, f.refined!.multipliers);
     }
     assert.deepEqual(await dir.readFinal(), again);
@@ -176,7 +176,7 @@ Deno.test("the search trains, quantises and measures candidates, retrains its fr
   assert.ok(kept.size > 0);
   assert.deepEqual(kept, expected);
   for (const path of kept) {
-    const m = await loadModel(dir.file(path));
+    const m = await readModelFile(dir.file(path));
     assert.ok(m.params.length > 0);
   }
   // The archive is the front of every evaluation: nothing evaluated dominates a member, and

@@ -13,7 +13,7 @@ import { carveSearchData } from "../../src/search/evaluate/data.ts";
 import { SearchPool } from "../../src/search/evaluate/pool.ts";
 import { compileEngine } from "../../src/engine/wasm.ts";
 import { getMultiplier } from "../../src/multipliers/library.ts";
-import { loadModel } from "../../src/model/model_file.ts";
+import { readModelFile } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
 
 const FIXTURE = new URL("./fixtures/smoke_search.json", import.meta.url);
@@ -57,7 +57,7 @@ async function snapshot() {
     await writeReport(dir.path, config, evaluations, finals, checkpoint);
     const models: Record<string, { params: string; state: string; meta: unknown }> = {};
     for (const f of finals) {
-      const m = await loadModel(dir.file(f.model));
+      const m = await readModelFile(dir.file(f.model));
       models[f.model] = {
         params: await digest(m.params),
         state: await digest(m.state),

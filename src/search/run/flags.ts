@@ -6,12 +6,15 @@
  * config, a resumed run's config and the --resume checks all come from this table.
  */
 import { choiceFlag, type FlagSpec, intFlag, UsageError } from "../../cli/args.ts";
+import { DATA_FLAG, workersDefault } from "../../cli/common_flags.ts";
 import { checkEvolveConfig, type EvolveConfig, presetConfig, PRESETS } from "./config.ts";
 
 type FlagValue = string | boolean | undefined;
 
 interface EvolveFlag {
   type: "string" | "boolean";
+  /** What a string flag takes (src/cli/vocabulary.ts): N, RUN, LIST, NAME, DIR. */
+  value?: string;
   help: string;
   /** Said in the help: the value when the flag is not given. */
   default?: string;
@@ -34,12 +37,14 @@ const TABLE = {
   // given --preset (which cannot change on --resume) is told apart from none.
   preset: {
     type: "string",
+    value: "NAME",
     help: `starting settings: ${Object.keys(PRESETS).join(", ")}`,
     default: "default",
     resume: "locked",
   },
   seed: {
     type: "string",
+    value: "N",
     help: "random seed",
     default: "1",
     config: { path: "seed", parse: int(0) },
@@ -47,47 +52,58 @@ const TABLE = {
   },
   run: {
     type: "string",
+    value: "RUN",
     help: "run directory",
     default: "runs/evolve-PRESET-sSEED",
     resume: "locked",
   },
-  resume: { type: "string", help: "continue the run in this directory" },
+  resume: { type: "string", value: "RUN", help: "continue the run in this directory" },
   generations: {
     type: "string",
+    value: "N",
     help: "generations (with --resume: extend a finished run)",
+    default: "the preset's",
     config: { path: "generations", parse: int(0) },
     resume: "changes",
   },
   population: {
     type: "string",
+    value: "N",
     help: "NSGA-II parents (mu)",
+    default: "the preset's",
     config: { path: "population", parse: int(2) },
     resume: "locked",
   },
   offspring: {
     type: "string",
+    value: "N",
     help: "offspring per generation (lambda)",
+    default: "the preset's",
     config: { path: "offspring", parse: int(1) },
     resume: "locked",
   },
   workers: {
     type: "string",
+    value: "N",
     help: "evaluation workers",
     default: "one per core",
     config: { path: "workers", parse: int(1) },
-    fallback: () => navigator.hardwareConcurrency || 1,
+    fallback: workersDefault,
     resume: "changes",
   },
   multipliers: {
     type: "string",
-    help: "comma-separated library multipliers the genes choose from, or all",
-    default: "a preset's list",
+    value: "LIST",
+    help: "library multipliers the genes choose from, or all",
+    default: "the preset's list",
     config: { path: "multipliers", parse: listFlag },
     resume: "locked",
   },
   "multiplier-genes": {
     type: "string",
+    value: "NAME",
     help: "network (one per network), per-layer, or none",
+    default: "the preset's",
     config: {
       path: "cgp.multiplierGenes",
       parse: (flag, value) => choiceFlag(flag, value, ["network", "per-layer", "none"] as const),
@@ -96,34 +112,41 @@ const TABLE = {
   },
   "max-params": {
     type: "string",
+    value: "N",
     help: "constraint: most parameters",
+    default: "the preset's",
     config: { path: "constraints.maxParams", parse: int(1) },
     resume: "locked",
   },
   "max-mults": {
     type: "string",
+    value: "N",
     help: "constraint: most multiplications per image",
+    default: "the preset's",
     config: { path: "constraints.maxMults", parse: int(1) },
     resume: "locked",
   },
   "candidate-epochs": {
     type: "string",
+    value: "N",
     help: "epochs each candidate trains",
-    default: "a preset's",
+    default: "the preset's",
     config: { path: "candidate.epochs", parse: int(1) },
     resume: "locked",
   },
   "candidate-images": {
     type: "string",
+    value: "N",
     help: "training images each candidate trains on",
-    default: "a preset's",
+    default: "the preset's",
     config: { path: "candidate.trainImages", parse: int(1) },
     resume: "locked",
   },
   "final-networks": {
     type: "string",
+    value: "N",
     help: "networks retrained at the end",
-    default: "a preset's",
+    default: "the preset's",
     config: { path: "final.networks", parse: int(0) },
     resume: "locked",
   },
@@ -137,22 +160,21 @@ const TABLE = {
   // Sets config.initial from another run's files (readInitialPopulation), not from its text.
   "init-from": {
     type: "string",
+    value: "RUN",
     help: "start from the last population of this earlier run (same search space)",
     resume: "locked",
   },
   "no-final": { type: "boolean", help: "skip the final retraining of the Pareto set" },
   retrain: {
     type: "string",
-    help: "comma-separated candidate ids to retrain at the end as well as the picks (e.g. g3-c1)",
+    value: "LIST",
+    help: "candidate ids to retrain at the end as well as the picks (e.g. g3-c1,g5-c0)",
   },
   rechoose: {
     type: "boolean",
     help: "with --resume: re-choose the multipliers of networks already retrained (no retraining)",
   },
-  data: {
-    type: "string",
-    help: "CIFAR-10 directory (else $CIFAR10_DIR, the cache, or a download)",
-  },
+  data: { type: "string", value: "DIR", help: DATA_FLAG.help, default: DATA_FLAG.defaultText },
 } as const satisfies Record<string, EvolveFlag>;
 
 export type EvolveFlagName = keyof typeof TABLE;
@@ -164,9 +186,15 @@ const ROWS = Object.entries(TABLE) as [EvolveFlagName, EvolveFlag][];
 export const EVOLVE_FLAGS = Object.fromEntries(
   ROWS.map(([name, f]) => [name, {
     type: f.type,
-    help: f.default === undefined ? f.help : `${f.help} (default: ${f.default})`,
+    ...(f.value ? { value: f.value } : {}),
+    help: f.help,
+    ...(f.default === undefined ? {} : { defaultText: f.default }),
   }]),
 ) as Record<EvolveFlagName, FlagSpec>;
+
+export const EVOLVE_USAGE = `Usage: deno task evolve [options]
+
+Example: deno task evolve --preset smoke`;
 
 /** Flags that would change a stored run's settings. */
 export const LOCKED_ON_RESUME = ROWS.filter(([, f]) => f.resume === "locked").map(([n]) => n);

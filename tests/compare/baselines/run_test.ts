@@ -9,7 +9,7 @@ import type { FinalResult, FinalTask, FinalTrainer } from "../../../src/search/e
 import { compileEngine } from "../../../src/engine/wasm.ts";
 import { getMultiplier } from "../../../src/multipliers/library.ts";
 import { graphCost } from "../../../src/graph/count.ts";
-import { loadModel } from "../../../src/model/model_file.ts";
+import { readModelFile } from "../../../src/model/model_file.ts";
 import { BaselineDir } from "../../../src/compare/baselines/dir.ts";
 import { baselineConfig, baselineSettings } from "../../../src/compare/baselines/settings.ts";
 import { BASELINE_MODELS } from "../../../src/compare/baselines/models.ts";
@@ -91,7 +91,7 @@ Deno.test("baselines: every pair measured as asked, and a rerun does only what i
     // First run: LeNet-5 with two multipliers (and whatever the re-choice rule picks).
     const first = await s.run(["lenet5"], ["mul8u_exact", "mul8u_trunc8"]);
     assert.deepEqual(s.counting.trained, ["lenet5"]);
-    const model = await loadModel(join(s.path, "models", "lenet5.apxnet"));
+    const model = await readModelFile(join(s.path, "models", "lenet5.apxnet"));
     const meta = model.meta as {
       test: { float: number; exact8: number; images: number };
       refined?: { multipliers: Record<string, string> };
@@ -192,7 +192,7 @@ Deno.test("baselines --rechoose: the re-choice runs again on the saved weights a
       refined: { multipliers: Record<string, string> };
       baseline: { trainSeconds: number };
     };
-    const before = (await loadModel(path)).meta as unknown as Meta;
+    const before = (await readModelFile(path)).meta as unknown as Meta;
     // A tolerance of almost 1 lets the cheapest multiplier (ot_a3b3) through everywhere.
     s.counting.trained = [];
     s.counting.measured = [];
@@ -202,7 +202,7 @@ Deno.test("baselines --rechoose: the re-choice runs again on the saved weights a
     });
     assert.deepEqual(s.counting.trained, [], "nothing trained");
     assert.deepEqual(s.counting.reused, ["lenet5"]);
-    const meta = (await loadModel(path)).meta as unknown as Meta;
+    const meta = (await readModelFile(path)).meta as unknown as Meta;
     assert.deepEqual(new Set(Object.values(meta.refined.multipliers)), new Set(["mul8u_ot_a3b3"]));
     assert.equal(meta.test.exact8, before.test.exact8);
     assert.equal(meta.baseline.trainSeconds, before.baseline.trainSeconds, "training time kept");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { calibrationFlag } from "../../src/cli/calibration_flag.ts";
+import { calibrationFlag } from "../../src/cli/quant_flags.ts";
 import { UsageError } from "../../src/cli/args.ts";
 
 Deno.test("--calibration-method: minmax, percentile:P in (50, 100], else a usage error naming it", () => {
