@@ -124,7 +124,7 @@ Deno.test("the help lists every flag once, with the default it says", () => {
   for (const name of Object.keys(EVOLVE_FLAGS)) {
     assert.equal(help.split(`--${name} `).length - 1, 1, name);
   }
-  assert.match(help, /--seed VALUE +random seed \(default: 1\)/);
-  assert.match(help, /--workers VALUE +evaluation workers \(default: one per core\)/);
+  assert.match(help, /--seed N +random seed \(default: 1\)/);
+  assert.match(help, /--workers N +evaluation workers \(default: one per core\)/);
   assert.match(help, /--no-tune-weights +approximate 8-bit/);
 });
