@@ -2,6 +2,7 @@
 // pointer is a byte offset into this module's linear memory, placed there by the host.
 export * from "./memory";
 export * from "./conv2d_f32";
+export * from "./dwconv2d_f32";
 export * from "./batchnorm_f32";
 export * from "./elementwise_f32";
 export * from "./pool_f32";
@@ -14,3 +15,4 @@ export * from "./qconv_rows";
 export * from "./qdense_u8";
 export * from "./qops_u8";
 export * from "./winograd_f32";
+export * from "./qdwconv_u8";

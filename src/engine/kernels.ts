@@ -82,6 +82,66 @@ export interface Kernels {
     ow: number,
   ): void;
 
+  // ---- depthwise convolution, one filter per channel (assembly/dwconv2d_f32.ts) ----
+  // Weights are HWC: element (ky, kx, ch) at (ky * KW + kx) * C + ch. Any kernel, stride and
+  // padding; the search uses 3x3 and 5x5, stride 1 and 2.
+  /** y[n,oy,ox,ch] = bias[ch] + sum_{ky,kx} x[n, oy*sh-pt+ky, ox*sw-pl+kx, ch] * w[ky,kx,ch]. bias optional. */
+  f32_dwconv2d_fwd(
+    x: number,
+    w: number,
+    bias: number,
+    y: number,
+    n: number,
+    h: number,
+    wd: number,
+    c: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+  ): void;
+  /** dx = d(sum dy*y)/dx. */
+  f32_dwconv2d_bwd_input(
+    dy: number,
+    w: number,
+    dx: number,
+    n: number,
+    h: number,
+    wd: number,
+    c: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+  ): void;
+  /** dw = d/dw ([kh][kw][c]), dbias (optional) = sum of dy over n, oy, ox. */
+  f32_dwconv2d_bwd_weights(
+    x: number,
+    dy: number,
+    dw: number,
+    dbias: number,
+    n: number,
+    h: number,
+    wd: number,
+    c: number,
+    kh: number,
+    kw: number,
+    sh: number,
+    sw: number,
+    pt: number,
+    pl: number,
+    oh: number,
+    ow: number,
+  ): void;
+
   // ---- 3x3 stride-1 convolution by Winograd F(4x4, 3x3) (assembly/winograd_f32.ts) ----
   // Same results as the direct kernels above with kh = kw = 3, sh = sw = 1, up to float32
   // rounding (a few times the direct kernels', about 1e-5 of the outputs' magnitude), with a

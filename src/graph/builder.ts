@@ -55,6 +55,24 @@ export class GraphBuilder {
     );
   }
 
+  /** Depthwise convolution (one k x k filter per channel) with "same" padding. */
+  dwconv(x: string, k: number, stride = 1, bias = false): string {
+    const s = this.shape(x);
+    const pad: Padding = samePadding([k, k], [stride, stride], s);
+    return this.#add(
+      {
+        id: this.#id("dwconv"),
+        op: "dwconv",
+        inputs: [x],
+        kernel: [k, k],
+        stride: [stride, stride],
+        pad,
+        bias,
+      },
+      { h: Math.ceil(s.h / stride), w: Math.ceil(s.w / stride), c: s.c },
+    );
+  }
+
   batchnorm(x: string): string {
     return this.#add({ id: this.#id("bn"), op: "batchnorm", inputs: [x] }, this.shape(x));
   }

@@ -36,6 +36,10 @@ import { convSpec } from "./conv/spec.ts";
 import { convEngine } from "./conv/engine.ts";
 import { convReference } from "./conv/reference.ts";
 import { convLowering } from "./conv/lower.ts";
+import { dwconvSpec } from "./dwconv/spec.ts";
+import { dwconvEngine } from "./dwconv/engine.ts";
+import { dwconvReference } from "./dwconv/reference.ts";
+import { dwconvLowering } from "./dwconv/lower.ts";
 import { batchnormSpec } from "./batchnorm/spec.ts";
 import { batchnormEngine } from "./batchnorm/engine.ts";
 import { batchnormReference } from "./batchnorm/reference.ts";
@@ -78,6 +82,12 @@ export interface OpDef<N extends NodeBase> {
 const BUILTIN_OPS: { [K in Op]: OpDef<NodeOf<K>> } = {
   input: { spec: inputSpec, engine: inputEngine, reference: inputReference, lower: inputLowering },
   conv: { spec: convSpec, engine: convEngine, reference: convReference, lower: convLowering },
+  dwconv: {
+    spec: dwconvSpec,
+    engine: dwconvEngine,
+    reference: dwconvReference,
+    lower: dwconvLowering,
+  },
   batchnorm: {
     spec: batchnormSpec,
     engine: batchnormEngine,

@@ -7,6 +7,7 @@ import type { NodeBase } from "../graph/node.ts";
 import type { OpSpec } from "./spec.ts";
 import { inputSpec } from "./input/spec.ts";
 import { convSpec } from "./conv/spec.ts";
+import { dwconvSpec } from "./dwconv/spec.ts";
 import { batchnormSpec } from "./batchnorm/spec.ts";
 import { reluSpec } from "./relu/spec.ts";
 import { avgPoolSpec, maxPoolSpec } from "./pool/spec.ts";
@@ -18,6 +19,7 @@ import { concatSpec } from "./concat/spec.ts";
 const BUILTIN_SPECS = {
   input: inputSpec,
   conv: convSpec,
+  dwconv: dwconvSpec,
   batchnorm: batchnormSpec,
   relu: reluSpec,
   maxpool: maxPoolSpec,

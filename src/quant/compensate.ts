@@ -14,7 +14,7 @@
 import type { Engine } from "../engine/wasm.ts";
 import { loadEngine } from "../engine/wasm.ts";
 import { layerMultiplier, type MultiplierAssignment, uniformAssignment } from "./assignment.ts";
-import type { QConvStep, QPlan } from "./plan.ts";
+import { type QConvStep, type QPlan, weightChannel } from "./plan.ts";
 import { QuantizedNetwork } from "./qnetwork.ts";
 import { tunedWeightMap } from "./weight_tuning.ts";
 import { exactTable, isExactTable } from "../model/product_table.ts";
@@ -118,17 +118,17 @@ export function compensateWithMaps(
     );
     const weights = remapWeights(s, stored);
     const corr = new Float64Array(s.k);
+    // Weights in layout order, tap by tap: HWIO, or [kh][kw][c] when depthwise.
+    const perTap = s.weights.length / (s.kh * s.kw);
     for (let ky = 0; ky < s.kh; ky++) {
       for (let kx = 0; kx < s.kw; kx++) {
         const fy = paddedFraction(s.h, s.oh, s.sh, s.pad[0], ky);
         const fx = paddedFraction(s.w, s.ow, s.sw, s.pad[1], kx);
         const inside = (1 - fy) * (1 - fx);
-        for (let ci = 0; ci < s.c; ci++) {
-          const row = ((ky * s.kw + kx) * s.c + ci) * s.k;
-          for (let co = 0; co < s.k; co++) {
-            const w = s.weights[row + co];
-            corr[co] += inside * meanErr[ci][w] + (1 - inside) * padErr[ci][w];
-          }
+        const tap = (ky * s.kw + kx) * perTap;
+        for (let i = tap; i < tap + perTap; i++) {
+          const ci = weightChannel(s, i), w = s.weights[i];
+          corr[i % s.k] += inside * meanErr[ci][w] + (1 - inside) * padErr[ci][w];
         }
       }
     }
@@ -169,7 +169,7 @@ const IDENTITY = Uint8Array.from({ length: 256 }, (_, w) => w);
 export function remapWeights(step: QConvStep, maps: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(step.weights.length);
   for (let i = 0; i < out.length; i++) {
-    out[i] = maps[Math.floor(i / step.k) % step.c][step.weights[i]];
+    out[i] = maps[weightChannel(step, i)][step.weights[i]];
   }
   return out;
 }

@@ -4,7 +4,7 @@
  * pixel-independent term in accumulator units, the requantisation factors.
  */
 import { type Affine, affineFromRange, quantize } from "./affine.ts";
-import type { QConvStep } from "./plan.ts";
+import { channelsPerOutput, type QConvStep } from "./plan.ts";
 
 export type WeightGranularity = "channel" | "tensor";
 
@@ -14,7 +14,7 @@ export const MAX_TAPS = 32768;
 /** The step's geometry as the kernel sees it (dense: 1x1 over its flattened input). */
 export type ConvGeometry = Pick<
   QConvStep,
-  "h" | "w" | "c" | "k" | "kh" | "kw" | "sh" | "sw" | "pad" | "oh" | "ow"
+  "h" | "w" | "c" | "k" | "kh" | "kw" | "sh" | "sw" | "pad" | "oh" | "ow" | "depthwise"
 >;
 
 export interface ConvStepInput {
@@ -39,8 +39,8 @@ export interface ConvStepInput {
 
 export function convStep(s: ConvStepInput): QConvStep {
   const geo = s.geometry;
-  const { c, k } = geo;
-  const taps = geo.kh * geo.kw * c;
+  const { k } = geo;
+  const taps = geo.kh * geo.kw * channelsPerOutput(geo);
   if (taps > MAX_TAPS) {
     throw new Error(
       `Quantisation: node '${s.node}' sums ${taps} products per output; at most ${MAX_TAPS} fit int32`,

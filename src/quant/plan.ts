@@ -33,6 +33,11 @@ export interface QConvStep {
   /** The conv or dense node: its multiplications (graphCost.multsByNode) and multiplier. */
   node: string;
   dense: boolean;
+  /**
+   * A depthwise convolution (k = c): output channel co sums its kh*kw taps of input channel
+   * co only, weights [kh][kw][c]. Absent: a full convolution.
+   */
+  depthwise?: boolean;
   /** Graph nodes this step computes: the conv/dense, then a folded batchnorm and fused relu. */
   fused: string[];
   input: string;
@@ -133,6 +138,16 @@ export interface QPlan {
   floatOutput: boolean;
   /** How the plan was made (calibration, weight granularity), for reports. */
   notes: Record<string, unknown>;
+}
+
+/** The input channel weight i of a conv step multiplies (weights HWIO, or [kh][kw][c]). */
+export function weightChannel(step: QConvStep, i: number): number {
+  return step.depthwise ? i % step.c : Math.floor(i / step.k) % step.c;
+}
+
+/** Input channels each output of a conv step sums over: 1 when depthwise. */
+export function channelsPerOutput(step: Pick<QConvStep, "c" | "depthwise">): number {
+  return step.depthwise ? 1 : step.c;
 }
 
 /** The conv and dense steps of a plan, by node id. */

@@ -130,6 +130,22 @@ export interface QKernels {
   ): void;
   /** rows[t][a][co] = table[a*256 + w[t*k + co]] (0 for k <= co < kp); w bytes [taps][k]. */
   q8_gather_rows(table: number, w: number, rows: number, taps: number, k: number): void;
+  /**
+   * Table path of a depthwise convolution (k = c): channel ch sums its kh*kw taps of input
+   * channel ch. w: bytes [kh][kw][cp], cp = c rounded up to 8. Output as q8_conv2d_table.
+   */
+  q8_dwconv2d_table(
+    ...args: [
+      x: number,
+      table: number,
+      w: number,
+      ...ChannelArgs,
+      y: number,
+      n: number,
+      ...WindowArgs,
+      ...OutputArgs,
+    ]
+  ): void;
   /** q8_conv2d_table of a 1 x n image with inF channels and a 1x1 kernel. */
   q8_dense_table(
     ...args: [

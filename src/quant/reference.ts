@@ -5,16 +5,33 @@
  * the graph op: ops lower to these steps (src/ops/<op>/lower.ts).
  */
 import { requantize } from "./affine.ts";
-import type {
-  QAddStep,
-  QConcatStep,
-  QConvStep,
-  QGapStep,
-  QLutStep,
-  QPlan,
-  QPoolStep,
-  QStep,
+import {
+  channelsPerOutput,
+  type QAddStep,
+  type QConcatStep,
+  type QConvStep,
+  type QGapStep,
+  type QLutStep,
+  type QPlan,
+  type QPoolStep,
+  type QStep,
 } from "./plan.ts";
+
+/**
+ * Calls f(ci, wAt) for each input channel that output channel co sums at tap (ky, kx), with the
+ * index of its weight: every channel for a full convolution, co alone for a depthwise one.
+ */
+function forTapChannels(
+  step: QConvStep,
+  ky: number,
+  kx: number,
+  co: number,
+  f: (ci: number, wAt: number) => void,
+): void {
+  const { c, k, kw } = step;
+  if (step.depthwise) f(co, (ky * kw + kx) * c + co);
+  else for (let ci = 0; ci < c; ci++) f(ci, ((ky * kw + kx) * c + ci) * k + co);
+}
 
 /** One conv/dense step over n samples; x holds n inputs (NHWC bytes, zIn = input zero). */
 export function referenceConv(
@@ -40,12 +57,11 @@ export function referenceConv(
             for (let kx = 0; kx < kw; kx++) {
               const iy = oy * sh - pt + ky, ix = ox * sw - pl + kx;
               const inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-              for (let ci = 0; ci < c; ci++) {
+              forTapChannels(step, ky, kx, co, (ci, wAt) => {
                 const a = inside ? x[b * inSize + (iy * w + ix) * c + ci] : zIn;
-                const wq = step.weights[((ky * kw + kx) * c + ci) * k + co];
-                sum += table[a * 256 + wq];
+                sum += table[a * 256 + step.weights[wAt]];
                 asum += a;
-              }
+              });
             }
           }
           const acc = sum - step.weightZero[co] * asum + step.bias[co];
@@ -66,7 +82,7 @@ export function referenceConv(
 export function integerConv(step: QConvStep, x: Uint8Array, n: number, zIn: number) {
   const { h, w, c, k, kh, kw, sh, sw, oh, ow } = step;
   const [pt, pl] = step.pad;
-  const taps = kh * kw * c;
+  const taps = kh * kw * channelsPerOutput(step);
   const colSum = new Array<number>(k).fill(0);
   for (let i = 0; i < step.weights.length; i++) colSum[i % k] += step.weights[i];
   // Undo the folding of pixel-independent terms into bias: b_q = bias + za*colSum - N*za*zw.
@@ -86,11 +102,10 @@ export function integerConv(step: QConvStep, x: Uint8Array, n: number, zIn: numb
             for (let kx = 0; kx < kw; kx++) {
               const iy = oy * sh - pt + ky, ix = ox * sw - pl + kx;
               if (iy < 0 || iy >= h || ix < 0 || ix >= w) continue; // (za - za) * ... = 0
-              for (let ci = 0; ci < c; ci++) {
+              forTapChannels(step, ky, kx, co, (ci, wAt) => {
                 const a = x[((b * h + iy) * w + ix) * c + ci];
-                const wq = step.weights[((ky * kw + kx) * c + ci) * k + co];
-                acc += (a - zIn) * (wq - step.weightZero[co]);
-              }
+                acc += (a - zIn) * (step.weights[wAt] - step.weightZero[co]);
+              });
             }
           }
           const at = ((b * oh + oy) * ow + ox) * k + co;

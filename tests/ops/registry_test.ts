@@ -29,6 +29,7 @@ Deno.test("the registry holds every op of the graph format, each with all its pa
   const format = [
     "input",
     "conv",
+    "dwconv",
     "batchnorm",
     "relu",
     "maxpool",

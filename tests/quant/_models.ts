@@ -1,7 +1,7 @@
 /**
  * Small float models for quantisation tests: a graph using every op the quantiser handles
  * (folded and standalone batch norm, fused and standalone ReLU, add, concat, both poolings,
- * a dense layer after a flattened tensor), with seeded weights and non-trivial batch-norm
+ * depthwise convolutions, a dense layer after a flattened tensor), with seeded weights and non-trivial batch-norm
  * statistics, and seeded CIFAR-shaped images.
  */
 import { GraphBuilder } from "../../src/graph/builder.ts";
@@ -20,7 +20,9 @@ export function everyOpGraph(): Graph {
   const cat = g.concat(bnAfterAdd, sum); // 16x16x12
   const pooled = g.pool("maxpool", cat, 2, 2); // 8x8x12
   const avg = g.pool("avgpool", g.relu(pooled), 3, 2); // standalone relu; 4x4x12, padded windows
-  const side = g.dense(g.gap(pooled), 10);
+  // Depthwise: 3x3 with folded bn and fused relu, then 5x5 stride 2 with bias: 4x4x12.
+  const dw = g.dwconv(g.relu(g.batchnorm(g.dwconv(pooled, 3))), 5, 2, true);
+  const side = g.dense(g.gap(dw), 10);
   const flat = g.dense(avg, 10); // over the 192 flattened features
   return g.build(g.add(side, flat));
 }

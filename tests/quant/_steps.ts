@@ -21,10 +21,17 @@ export interface ConvGeometry {
   sw: number;
   pad: [number, number, number, number];
   dense?: boolean;
+  /** A depthwise step: k must equal c. */
+  depthwise?: boolean;
   floatOutput?: boolean;
 }
 
 export function label(g: ConvGeometry): string {
+  if (g.depthwise) {
+    return `dw n${g.n} ${g.h}x${g.w}x${g.c} k${g.kh}x${g.kw} s${g.sh},${g.sw} pad ${g.pad}${
+      g.floatOutput ? " f32" : ""
+    }`;
+  }
   return g.dense
     ? `dense n${g.n} ${g.c}->${g.k}${g.floatOutput ? " f32" : ""}`
     : `n${g.n} ${g.h}x${g.w}x${g.c}->${g.k} k${g.kh}x${g.kw} s${g.sh},${g.sw} pad ${g.pad}${
@@ -36,12 +43,13 @@ export function label(g: ConvGeometry): string {
 export function randomConvStep(rng: Rng, g: ConvGeometry, relu: boolean): QConvStep {
   const oh = Math.floor((g.h + g.pad[0] + g.pad[2] - g.kh) / g.sh) + 1;
   const ow = Math.floor((g.w + g.pad[1] + g.pad[3] - g.kw) / g.sw) + 1;
-  const taps = g.kh * g.kw * g.c;
+  const taps = g.kh * g.kw * (g.depthwise ? 1 : g.c);
   const zOut = relu ? rng.int(40) : 60 + rng.int(120);
   return {
     op: "conv",
     node: "layer",
     dense: g.dense ?? false,
+    ...(g.depthwise ? { depthwise: true } : {}),
     fused: ["layer"],
     input: "input",
     output: "layer",
@@ -56,7 +64,10 @@ export function randomConvStep(rng: Rng, g: ConvGeometry, relu: boolean): QConvS
     pad: g.pad,
     oh,
     ow,
-    weights: Uint8Array.from({ length: taps * g.k }, () => rng.int(256)),
+    weights: Uint8Array.from(
+      { length: g.kh * g.kw * g.c * (g.depthwise ? 1 : g.k) },
+      () => rng.int(256),
+    ),
     weightZero: Int32Array.from({ length: g.k }, () => rng.int(256)),
     weightScale: Float64Array.from({ length: g.k }, () => 0.01),
     bias: Int32Array.from({ length: g.k }, () => rng.int(200001) - 100000),

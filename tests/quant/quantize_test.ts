@@ -58,6 +58,8 @@ Deno.test("fusion: conv+bn+relu and add+relu fuse; bn after add and a shared rel
     "maxpool",
     "relu",
     "avgpool",
+    "dwconv+batchnorm+relu",
+    "dwconv",
     "gap",
     "dense",
     "dense",

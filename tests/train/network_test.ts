@@ -18,7 +18,8 @@ function everyOpGraph(): Graph {
   const pooled = g.pool("maxpool", sum, 2, 2); // 4x3x4
   const avg = g.pool("avgpool", a, 3, 2); // 4x3x4, padded windows
   const cat = g.concat(pooled, avg); // 4x3x8
-  const c = g.relu(g.batchnorm(g.conv(cat, 5, 3, 2, true))); // 2x2x5, conv with bias
+  const dw = g.dwconv(cat, 3, 1, true); // depthwise with bias
+  const c = g.relu(g.batchnorm(g.conv(dw, 5, 3, 2, true))); // 2x2x5, conv with bias
   const twice = g.concat(c, c); // the same input twice
   const top = g.dense(g.gap(twice), 6);
   const flat = g.dense(g.relu(top), 5); // dense after dense

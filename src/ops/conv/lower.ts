@@ -4,7 +4,7 @@ import type { FusedGroup, LowerContext, OpLowering } from "../lowering.ts";
 import type { GraphNode } from "../specs.ts";
 import type { ConvNode } from "./spec.ts";
 
-/** A conv step over `geometry` for a conv or dense head, its batch norm folded in. */
+/** A conv step over `geometry` for a conv, depthwise or dense head, its batch norm folded in. */
 export function lowerAsConv(
   g: FusedGroup<GraphNode>,
   geometry: ConvGeometry,

@@ -24,6 +24,10 @@ export function createConvOperator(
   maxStreams: number,
 ): ConvOperator {
   const multiplier = ctx.multiplier, dec = decompositionOf(multiplier);
+  // Depthwise steps have only the table kernel so far: every path choice takes it.
+  if (step.depthwise) {
+    return createTableConv(ctx, step, ctx.placement.table(multiplier.name, multiplier.table));
+  }
   let dot: DotLayerData | null = null;
   if ((path === "auto" || path === "dot") && dec) dot = packDotLayer(step, dec, maxStreams);
   if (dot) return createDotConv(ctx, step, dot);

@@ -1,7 +1,7 @@
 /**
  * The table path (q8_conv2d_table, q8_dense_table): one scalar look-up of the multiplier's
  * product table per product. Works for any table; the baseline the other paths are measured
- * against (bench/quant_bench.ts).
+ * against (bench/quant_bench.ts), and the one depthwise steps take (q8_dwconv2d_table).
  */
 import { packTableLayer, round8 } from "../pack.ts";
 import type { QConvStep } from "../plan.ts";
@@ -72,6 +72,20 @@ class TableConv implements ConvOperator {
         ...denseArgs(this.step),
         ...this.#output,
         this.#skipZero,
+      );
+      return;
+    }
+    if (this.step.depthwise) {
+      const out = this.#output;
+      k.q8_dwconv2d_table(
+        this.#input.of(x, n),
+        this.#table,
+        this.#weights,
+        ...this.#channels,
+        y,
+        n,
+        ...this.#window,
+        ...out,
       );
       return;
     }
