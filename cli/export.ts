@@ -12,6 +12,14 @@
  * file (float, exact and approximate 8-bit, one thread) and through evaluate's computation
  * from scratch; the logits must agree bit for bit, and the accuracies go into the file's
  * metadata (`export`).
+ *
+ * --format onnx | onnx-qdq | bundle writes the network out of approxnas instead (docs/api.md,
+ * "ONNX and hardware bundles"): the float network as ONNX, the exact 8-bit network as QDQ
+ * ONNX (from a self-contained file), or a hardware bundle directory (both ONNX files, the
+ * multipliers as Verilog and tables, per-layer parameters, a README with accuracies measured
+ * on --verify N test images, default all 10,000).
+ *
+ *   deno task export --model resnet8.embed.apxnet --format bundle --out resnet8-bundle
  */
 import { basename } from "node:path";
 import { choiceFlag, intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
@@ -33,9 +41,18 @@ import type { MultiplierAssignment } from "../src/quant/assignment.ts";
 import type { Calibration } from "../src/quant/calibrate.ts";
 import { encodeModel, readModelFile, saveModel } from "../src/model/model_file.ts";
 import { createClassifier, loadModel, type Mode } from "../mod.ts";
+import { defaultOut, EXPORT_FORMATS, exportAs, type ExportFormat } from "../src/export/formats.ts";
 
 const FLAGS = {
   model: { type: "string", value: "FILE", help: "trained model file (.apxnet)" },
+  format: {
+    type: "string",
+    value: "X",
+    default: "apxnet",
+    help: "apxnet (self-contained model file), onnx (float network), onnx-qdq (exact 8-bit, " +
+      "from a self-contained file) or bundle (a directory for hardware designers)",
+  },
+  "keep-batchnorm": { type: "boolean", help: "onnx: batch norms as nodes, not folded" },
   out: {
     type: "string",
     value: "FILE",
@@ -65,8 +82,9 @@ const FLAGS = {
   verify: {
     type: "string",
     value: "N",
-    default: "1000",
-    help: "test images to classify through the file and evaluate's path (0: none)",
+    help: "test images to classify through the file and evaluate's path (0: none); bundle: " +
+      "the test images its accuracies are measured on",
+    defaultText: "1000; bundle: 10000",
   },
 } as const;
 
@@ -83,6 +101,8 @@ await runMain(async () => {
   if (f.compensate && f["no-compensate"]) {
     throw new UsageError("--compensate and --no-compensate contradict each other");
   }
+  const format = choiceFlag("format", f.format, EXPORT_FORMATS);
+  if (format !== "apxnet") return await exportOut(format, f.model, f);
   const out = typeof f.out === "string" ? f.out : f.model.replace(/(\.apxnet)?$/, ".embed.apxnet");
   const calibrationCount = f.calibration === undefined
     ? undefined
@@ -91,7 +111,7 @@ await runMain(async () => {
     ? undefined
     : calibrationFlag(String(f["calibration-method"]));
   const weights = choiceFlag("weights", f.weights, ["channel", "tensor"] as const);
-  const verify = intFlag("verify", f.verify, 0);
+  const verify = intFlag("verify", f.verify ?? "1000", 0);
   const model = await readModelFile(f.model);
   const dataDir = f.data === undefined ? undefined : String(f.data);
   const trainSet = await getCifar10({ dir: dataDir, split: "train" });
@@ -218,3 +238,33 @@ await runMain(async () => {
   const size = (await Deno.stat(out)).size;
   console.log(`wrote ${out} (${(size / 1024).toFixed(0)} KiB)`);
 });
+
+/** --format onnx | onnx-qdq | bundle. */
+async function exportOut(
+  format: Exclude<ExportFormat, "apxnet">,
+  path: string,
+  f: Record<keyof typeof FLAGS, string | boolean | undefined>,
+): Promise<void> {
+  const model = await readModelFile(path);
+  const out = typeof f.out === "string" ? f.out : defaultOut(path, format);
+  let test;
+  if (format === "bundle") {
+    const count = intFlag("verify", f.verify ?? "10000", 0);
+    const dir = f.data === undefined ? undefined : String(f.data);
+    const set = await getCifar10({ dir, split: "test" });
+    if (count > set.n) throw new UsageError(`--verify ${count}: the test set has ${set.n}`);
+    if (count > 0) test = { ...set, count, source: "CIFAR-10 test images" };
+  }
+  try {
+    const lines = await exportAs(format, model, {
+      out,
+      name: basename(path),
+      keepBatchNorm: f["keep-batchnorm"] === true,
+      test,
+      module: test ? await compileEngine() : undefined,
+    });
+    lines.forEach((l) => console.log(l));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
