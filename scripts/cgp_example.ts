@@ -17,7 +17,7 @@
  */
 import { parseArgs } from "node:util";
 import { dirname } from "node:path";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import type { Graph } from "../src/graph/graph.ts";
 import { graphCost } from "../src/graph/count.ts";
 import {
@@ -30,7 +30,7 @@ import {
   genomeLayout,
   setNode,
 } from "../src/search/mod.ts";
-import { presetConfig } from "../src/search/evolve_config.ts";
+import { presetConfig } from "../src/search/run/config.ts";
 import { STANDARD_RECIPE } from "../src/train/recipe.ts";
 import { train } from "../src/train/trainer.ts";
 import { saveModel } from "../src/train/model_file.ts";

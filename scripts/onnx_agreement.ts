@@ -13,7 +13,7 @@
  */
 import { parseArgs } from "node:util";
 import { basename } from "node:path";
-import { getCifar10 } from "../src/data/cifar10_source.ts";
+import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { createClassifier } from "../src/embed/classifier.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { floatOnnx, qdqOnnx } from "../src/export/onnx/mod.ts";

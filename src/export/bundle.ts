@@ -19,7 +19,7 @@ import { type LibraryOptions, openLibrary } from "../multipliers/library.ts";
 import { simulateTable } from "../multipliers/simulate.ts";
 import { netlistToVerilog } from "../multipliers/verilog/export.ts";
 import type { SavedModel } from "../train/model_file.ts";
-import { bundleReadme } from "./bundle_readme.ts";
+import { type Accuracies, bundleReadme } from "./bundle_readme.ts";
 import { networkParams } from "./layer_params.ts";
 import { floatOnnx, qdqOnnx } from "./onnx/mod.ts";
 
@@ -33,14 +33,6 @@ export interface BundleOptions {
   /** The engine (build/approxnas.wasm, compiled), for the accuracies. */
   module?: WebAssembly.Module;
   library?: LibraryOptions;
-}
-
-export interface Accuracies {
-  images: number;
-  source: string;
-  float: number;
-  exact8: number;
-  approx8: number;
 }
 
 export interface BundleSummary {

@@ -2,9 +2,17 @@
 import { graphCost } from "../graph/count.ts";
 import { EXACT_NAME } from "../multipliers/catalogue.ts";
 import type { SavedModel } from "../train/model_file.ts";
-import type { Accuracies } from "./bundle.ts";
 import type { NetworkParams } from "./layer_params.ts";
 import { INPUT_NORMALISATION } from "./onnx/mod.ts";
+
+/** Accuracies of the three arithmetics on the first `images` of `source`. */
+export interface Accuracies {
+  images: number;
+  source: string;
+  float: number;
+  exact8: number;
+  approx8: number;
+}
 
 export interface ReadmeFacts {
   name: string;

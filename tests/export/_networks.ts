@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from "node:url";
 import { cgpExampleGraph } from "../../scripts/cgp_example.ts";
-import { loadCifar10 } from "../../src/data/cifar10.ts";
+import { loadCifar10 } from "../../src/data/cifar10/mod.ts";
 import { makeSelfContained } from "../../src/embed/export.ts";
 import { resnet } from "../../src/graph/resnet.ts";
 import { loadModel, type SavedModel } from "../../src/train/model_file.ts";
