@@ -3,9 +3,12 @@
  * comparing their logits with approxnas's: used by the export tests and
  * scripts/onnx_agreement.ts.
  */
+import onnxProto from "onnx-proto";
 import * as ort from "onnxruntime-node";
 import { onnxInput } from "../src/export/onnx/input.ts";
 import { INPUT_NAME, OUTPUT_NAME } from "../src/export/onnx/mod.ts";
+
+const { onnx } = onnxProto;
 
 /** Logits [count][classes] of an ONNX file on CIFAR-10-layout images (one thread default). */
 export async function ortLogits(
@@ -68,4 +71,40 @@ export function agreement(a: Float32Array, b: Float32Array, classes: number): Ag
     scale = Math.max(scale, Math.abs(b[i]));
   }
   return { top1: same / ta.length, maxAbs, maxRel: maxAbs / Math.max(scale, 1e-30) };
+}
+
+/**
+ * The uint8 tensors `ids` of a QDQ file (approxnas plan tensor ids: the file names them
+ * `ID/q`) for `count` images, NCHW, as ONNX Runtime computes them: the file is decoded,
+ * given those tensors as extra outputs, and run.
+ */
+export async function ortTensors(
+  bytes: Uint8Array,
+  images: Uint8Array,
+  count: number,
+  ids: string[],
+): Promise<Record<string, Uint8Array>> {
+  const model = onnx.ModelProto.decode(bytes);
+  for (const id of ids) model.graph!.output!.push(onnx.ValueInfoProto.create({ name: `${id}/q` }));
+  const session = await ort.InferenceSession.create(onnx.ModelProto.encode(model).finish(), {
+    intraOpNumThreads: 1,
+  });
+  try {
+    const input = new ort.Tensor("float32", onnxInput(images, count), [count, 3, 32, 32]);
+    const out = await session.run({ [INPUT_NAME]: input });
+    return Object.fromEntries(ids.map((id) => [id, out[`${id}/q`].data as Uint8Array]));
+  } finally {
+    await session.release();
+  }
+}
+
+/** A byte tensor [n][h][w][c] (approxnas) in NCHW order (ONNX). */
+export function nhwcToNchw(x: Uint8Array, n: number, h: number, w: number, c: number): Uint8Array {
+  const out = new Uint8Array(x.length);
+  for (let b = 0; b < n; b++) {
+    for (let p = 0; p < h * w; p++) {
+      for (let ch = 0; ch < c; ch++) out[(b * c + ch) * h * w + p] = x[(b * h * w + p) * c + ch];
+    }
+  }
+  return out;
 }

@@ -18,14 +18,18 @@ import {
 } from "../../src/export/onnx/mod.ts";
 import { matchingWeightScale, quantizedBias } from "../../src/export/onnx/qdq_graph.ts";
 import { graphCost } from "../../src/graph/count.ts";
+import { GraphBuilder } from "../../src/graph/builder.ts";
 import type { Graph } from "../../src/graph/graph.ts";
+import { loadEngine } from "../../src/engine/wasm.ts";
+import { uniformAssignment } from "../../src/quant/assignment.ts";
+import { QuantizedNetwork } from "../../src/quant/qnetwork.ts";
 import { requantize } from "../../src/quant/affine.ts";
 import { exactTable } from "../../src/quant/decompose.ts";
 import { convSteps } from "../../src/quant/plan.ts";
 import { referenceConv } from "../../src/quant/reference.ts";
 import { loadModel } from "../../src/train/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
-import { agreement, ortLogits } from "../../scripts/onnx_runtime.ts";
+import { agreement, nhwcToNchw, ortLogits, ortTensors } from "../../scripts/onnx_runtime.ts";
 import { everyOpGraph, randomImages, randomModel } from "../quant/_models.ts";
 import { EXAMPLE, selfContained } from "./_networks.ts";
 
@@ -165,4 +169,37 @@ Deno.test("an op ONNX cannot express is refused, naming the node and the op", ()
 Deno.test("a model file without its calibration cannot give the QDQ file: the error names 'inference'", () => {
   const bare = { ...example, inference: undefined };
   assert.throws(() => qdqOnnx(bare, "bare.apxnet"), /'bare.apxnet'.*'inference' field is missing/);
+});
+
+Deno.test("the QDQ file's input bytes and average-pooled bytes are approxnas's, ties included", async () => {
+  const g = new GraphBuilder("pool-ties", { h: 32, w: 32, c: 3 }, 10);
+  const pooled = g.pool("avgpool", g.pool("avgpool", "input", 2, 2), 3, 2); // 2x2; 3x3 padded
+  const model = await selfContained(randomModel(g.build(g.dense(g.gap(pooled), 10)), 8));
+  const plan = planFromSpec(model, model.inference!);
+  const n = 20, images = randomImages(n, 12);
+  const net = new QuantizedNetwork(await loadEngine(), plan, uniformAssignment("e", exactTable()), {
+    batch: n,
+  });
+  net.loadImages(images, 0, n);
+  net.forward(n);
+  const ids = ["input", ...plan.steps.filter((s) => s.op === "avgpool").map((s) => s.output)];
+  const got = await ortTensors(qdqOnnx(model, "pool-ties"), images, n, ids);
+  for (const id of ids) {
+    const { h, w, c } = plan.tensors[id].shape;
+    assert.deepEqual(got[id], nhwcToNchw(net.tensor(id, n), n, h, w, c), `tensor ${id}`);
+  }
+  // The ties are there: 2x2 windows of input bytes whose mean ends in .5.
+  const x = net.tensor("input", n);
+  let ties = 0;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < 32; y += 2) {
+      for (let xx = 0; xx < 32; xx += 2) {
+        for (let ch = 0; ch < 3; ch++) {
+          const at = (dy: number, dx: number) => x[((b * 32 + y + dy) * 32 + xx + dx) * 3 + ch];
+          ties += (at(0, 0) + at(0, 1) + at(1, 0) + at(1, 1)) % 4 === 2 ? 1 : 0;
+        }
+      }
+    }
+  }
+  assert.ok(ties > 0);
 });
