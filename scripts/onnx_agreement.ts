@@ -66,7 +66,7 @@ for (const path of positionals) {
   const identical = qdqOrt.filter((v, i) => v === exactRef[i]).length / qdqOrt.length;
   const cost = graphCost(model.graph);
   rows.push(
-    `| ${basename(path)} (${model.graph.name}, ${cost.params.toLocaleString("en-US")} params) | ` +
+    `| ${path} (${model.graph.name}, ${cost.params.toLocaleString("en-US")} params) | ` +
       `${pct(f.top1)} | ${f.maxAbs.toExponential(1)} (${f.maxRel.toExponential(1)}) | ` +
       `${pct(accuracy(floatRef, classes))} / ${pct(accuracy(floatOrt, classes))} | ` +
       `${pct(q.top1)} | ${pct(identical)} | ` +
