@@ -12,12 +12,12 @@ import { parseArgs } from "node:util";
 import { largestDefaultGraph } from "../scripts/cgp_example.ts";
 import { EXACT_NAME } from "../src/multipliers/catalogue.ts";
 import { calibrateRanges } from "../src/quant/calibrate.ts";
-import { exactTable } from "../src/quant/decompose.ts";
+import { exactTable } from "../src/model/product_table.ts";
 import { rangesNeeded } from "../src/quant/quantize.ts";
 import { floatOnnx, qdqOnnx } from "../src/export/onnx/mod.ts";
 import { graphCost } from "../src/graph/count.ts";
 import { initialWeights } from "../src/train/trainer.ts";
-import { decodeModel, encodeModel, type SavedModel } from "../src/train/model_file.ts";
+import { decodeModel, encodeModel, type SavedModel } from "../src/model/model_file.ts";
 import { Rng } from "../src/util/rng.ts";
 
 const { values } = parseArgs({

@@ -33,7 +33,7 @@ import {
 import { presetConfig } from "../src/search/run/config.ts";
 import { STANDARD_RECIPE } from "../src/train/recipe.ts";
 import { train } from "../src/train/trainer.ts";
-import { saveModel } from "../src/train/model_file.ts";
+import { saveModel } from "../src/model/model_file.ts";
 
 /** The default preset's search space, without multiplier genes. */
 export function defaultSpace(): CgpConfig {

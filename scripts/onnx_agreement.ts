@@ -18,7 +18,7 @@ import { createClassifier } from "../src/embed/classifier.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { floatOnnx, qdqOnnx } from "../src/export/onnx/mod.ts";
 import { graphCost } from "../src/graph/count.ts";
-import { loadModel, type SavedModel } from "../src/train/model_file.ts";
+import { loadModel, type SavedModel } from "../src/model/model_file.ts";
 import { agreement, ortLogits, top1 } from "./onnx_runtime.ts";
 
 const { values, positionals } = parseArgs({

@@ -18,7 +18,7 @@ import { tableBytes } from "../multipliers/info.ts";
 import { type LibraryOptions, openLibrary } from "../multipliers/library.ts";
 import { simulateTable } from "../multipliers/simulate.ts";
 import { netlistToVerilog } from "../multipliers/verilog/export.ts";
-import type { SavedModel } from "../train/model_file.ts";
+import type { SavedModel } from "../model/model_file.ts";
 import { type Accuracies, bundleReadme } from "./bundle_readme.ts";
 import { networkParams } from "./layer_params.ts";
 import { floatOnnx, qdqOnnx } from "./onnx/mod.ts";

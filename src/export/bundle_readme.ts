@@ -1,7 +1,7 @@
 /** The README.md of a hardware bundle (src/export/bundle.ts): a pure function of its facts. */
 import { graphCost } from "../graph/count.ts";
 import { EXACT_NAME } from "../multipliers/catalogue.ts";
-import type { SavedModel } from "../train/model_file.ts";
+import type { SavedModel } from "../model/model_file.ts";
 import type { NetworkParams } from "./layer_params.ts";
 import { INPUT_NORMALISATION } from "./onnx/mod.ts";
 

@@ -2,7 +2,7 @@
  * `deno task export --format onnx | onnx-qdq | bundle`: writing a model file out of
  * approxnas (the default format, a self-contained .apxnet, is src/embed/export.ts).
  */
-import type { SavedModel } from "../train/model_file.ts";
+import type { SavedModel } from "../model/model_file.ts";
 import { writeBundle } from "./bundle.ts";
 import { floatOnnx, qdqOnnx } from "./onnx/mod.ts";
 

@@ -8,7 +8,7 @@
 import { graphCost } from "../graph/count.ts";
 import { multiplierOf } from "../quant/assignment.ts";
 import type { QPlan } from "../quant/plan.ts";
-import type { InferenceSpec, SavedModel } from "../train/model_file.ts";
+import type { InferenceSpec, SavedModel } from "../model/model_file.ts";
 import { EXACT_NAME } from "../multipliers/catalogue.ts";
 import { fusesRelu, quantizedBias } from "./onnx/qdq_graph.ts";
 

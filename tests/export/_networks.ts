@@ -10,7 +10,7 @@ import { cgpExampleGraph } from "../../scripts/cgp_example.ts";
 import { loadCifar10 } from "../../src/data/cifar10/mod.ts";
 import { makeSelfContained } from "../../src/embed/export.ts";
 import { resnet } from "../../src/graph/resnet.ts";
-import { loadModel, type SavedModel } from "../../src/train/model_file.ts";
+import { loadModel, type SavedModel } from "../../src/model/model_file.ts";
 import { everyOpGraph, randomImages, randomModel } from "../quant/_models.ts";
 
 export const EXAMPLE = fileURLToPath(

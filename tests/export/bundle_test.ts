@@ -13,7 +13,7 @@ import { graphCost } from "../../src/graph/count.ts";
 import { tableFromBytes } from "../../src/multipliers/table_file.ts";
 import { simulateTable } from "../../src/multipliers/simulate.ts";
 import { verilogToNetlist } from "../../src/multipliers/verilog/elaborate.ts";
-import { loadModel } from "../../src/train/model_file.ts";
+import { loadModel } from "../../src/model/model_file.ts";
 import { ortLogits, top1 } from "../../scripts/onnx_runtime.ts";
 import { EXAMPLE, testImages } from "./_networks.ts";
 

@@ -6,8 +6,8 @@
  */
 import { type Graph, type GraphNode, inferShapes, type TensorShape } from "../../graph/graph.ts";
 import { fuseGraph, liveNodeIds } from "../../quant/fuse.ts";
-import type { SavedModel } from "../../train/model_file.ts";
-import { BN_EPS } from "../../train/network.ts";
+import type { SavedModel } from "../../model/model_file.ts";
+import { batchnormAffine, BN_EPS } from "../../ops/batchnorm/spec.ts";
 import { denseRowsToNchw, hwioToOihw, ModelTensors } from "./layout.ts";
 import type { OnnxGraph } from "./proto.ts";
 import { Ranks } from "./ranks.ts";
@@ -55,12 +55,14 @@ function foldedBatchNorms(graph: Graph): Map<string, string> {
   return folds;
 }
 
-/** Per-channel y = mul * x + add of a batch norm at inference, in float64. */
-export function batchNormAffine(t: ModelTensors, id: string): { mul: number[]; add: number[] } {
-  const gamma = t.required(id, "gamma"), beta = t.required(id, "beta");
-  const mean = t.state(id, "running_mean"), variance = t.state(id, "running_var");
-  const mul = Array.from(gamma, (g, c) => g / Math.sqrt(variance[c] + BN_EPS));
-  return { mul, add: mul.map((m, c) => beta[c] - m * mean[c]) };
+/** Per-channel y = mul * x + add of a batch norm node at inference, in float64. */
+function batchNormOf(t: ModelTensors, id: string): { mul: number[]; add: number[] } {
+  return batchnormAffine(
+    t.required(id, "gamma"),
+    t.required(id, "beta"),
+    t.state(id, "running_mean"),
+    t.state(id, "running_var"),
+  );
 }
 
 /**
@@ -198,7 +200,7 @@ function layerWeights(
   let w = stored;
   let bias: ArrayLike<number> | undefined = t.param(node.id, "bias");
   if (bn) {
-    const { mul, add } = batchNormAffine(t, bn);
+    const { mul, add } = batchNormOf(t, bn);
     const b = bias;
     w = new Float32Array(stored.length); // products in float64, each rounded once
     for (let i = 0; i < w.length; i++) w[i] = stored[i] * mul[i % k];

@@ -4,8 +4,8 @@
  * NCHW flattening an ONNX Flatten gives. The values of a model's tensors, by node.
  */
 import type { TensorShape } from "../../graph/graph.ts";
-import { findSlot, paramLayout, type Slot } from "../../train/layout.ts";
-import type { SavedModel } from "../../train/model_file.ts";
+import { findSlot, paramLayout, type Slot } from "../../model/layout.ts";
+import type { SavedModel } from "../../model/model_file.ts";
 
 type Numbers = Float32Array | Float64Array | Uint8Array;
 

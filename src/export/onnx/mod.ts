@@ -15,7 +15,7 @@ import { graphCost } from "../../graph/count.ts";
 import { EXACT_NAME } from "../../multipliers/catalogue.ts";
 import { multiplierOf } from "../../quant/assignment.ts";
 import { CIFAR10_MEAN, CIFAR10_STD } from "../../train/augment.ts";
-import type { SavedModel } from "../../train/model_file.ts";
+import type { SavedModel } from "../../model/model_file.ts";
 import { planFromSpec } from "../../embed/spec.ts";
 import { addFloatNetwork, checkExportable } from "./float_graph.ts";
 import { OnnxGraph } from "./proto.ts";

@@ -20,8 +20,8 @@
  */
 import type { Graph, GraphNode, TensorShape } from "../../graph/graph.ts";
 import type { QConvStep, QPlan, QStep } from "../../quant/plan.ts";
-import type { SavedModel } from "../../train/model_file.ts";
-import { BN_EPS } from "../../train/network.ts";
+import type { SavedModel } from "../../model/model_file.ts";
+import { BN_EPS } from "../../ops/batchnorm/spec.ts";
 import { convAttributes, poolAttributes, unsupportedOp } from "./float_graph.ts";
 import { denseRowsToNchw, hwioToOihw, ModelTensors } from "./layout.ts";
 import type { OnnxGraph } from "./proto.ts";
