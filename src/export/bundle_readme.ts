@@ -51,7 +51,8 @@ export function bundleReadme(f: ReadmeFacts): string {
     `# ${p.graph}: hardware bundle`,
     `Network \`${p.graph}\` from \`${f.name}\`, written by approxnas (\`deno task export ` +
     `--format bundle\`): ${int(graphCost(f.model.graph).params)} parameters, ` +
-    `${int(p.totals.multiplications)} multiplications per image; approximate multipliers: ` +
+    `${int(p.totals.multiplications)} multiplications per image; the approximate network's ` +
+    "multipliers: " +
     `${approxText}${comp}${tuned}.`,
     a
       ? `Measured by approxnas's engine on the first ${int(a.images)} ${a.source}:`
