@@ -18,7 +18,7 @@ import { createClassifier } from "../src/embed/classifier.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { floatOnnx, qdqOnnx } from "../src/export/onnx/mod.ts";
 import { graphCost } from "../src/graph/count.ts";
-import { loadModel, type SavedModel } from "../src/model/model_file.ts";
+import { readModelFile, type SavedModel } from "../src/model/model_file.ts";
 import { agreement, ortLogits, top1 } from "./onnx_runtime.ts";
 
 const { values, positionals } = parseArgs({
@@ -49,7 +49,7 @@ async function selfContained(model: SavedModel): Promise<SavedModel> {
 
 const rows: string[] = [];
 for (const path of positionals) {
-  const model = await selfContained(await loadModel(path));
+  const model = await selfContained(await readModelFile(path));
   const classes = model.graph.classes;
   const t0 = performance.now();
   const floatFile = floatOnnx(model, { source: basename(path) });

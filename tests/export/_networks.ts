@@ -10,7 +10,7 @@ import { cgpExampleGraph } from "../../scripts/cgp_example.ts";
 import { loadCifar10 } from "../../src/data/cifar10/mod.ts";
 import { makeSelfContained } from "../../src/embed/export.ts";
 import { resnet } from "../../src/graph/resnet.ts";
-import { loadModel, type SavedModel } from "../../src/model/model_file.ts";
+import { readModelFile, type SavedModel } from "../../src/model/model_file.ts";
 import { everyOpGraph, randomImages, randomModel } from "../quant/_models.ts";
 
 export const EXAMPLE = fileURLToPath(
@@ -33,7 +33,7 @@ export async function networks(): Promise<Record<string, SavedModel>> {
     "ResNet-8": await selfContained(randomModel(resnet(8), 3)),
     "evolved (concat + sum)": await selfContained(randomModel(cgpExampleGraph(), 4)),
     "every op": await selfContained(randomModel(everyOpGraph(), 6), "mul8u_trunc6"),
-    "shipped example": await loadModel(EXAMPLE),
+    "shipped example": await readModelFile(EXAMPLE),
   };
 }
 

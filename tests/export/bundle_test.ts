@@ -13,11 +13,11 @@ import { graphCost } from "../../src/graph/count.ts";
 import { tableFromBytes } from "../../src/multipliers/table_file.ts";
 import { simulateTable } from "../../src/multipliers/simulate.ts";
 import { verilogToNetlist } from "../../src/multipliers/verilog/elaborate.ts";
-import { loadModel } from "../../src/model/model_file.ts";
+import { readModelFile } from "../../src/model/model_file.ts";
 import { ortLogits, top1 } from "../../scripts/onnx_runtime.ts";
 import { EXAMPLE, testImages } from "./_networks.ts";
 
-const example = await loadModel(EXAMPLE);
+const example = await readModelFile(EXAMPLE);
 const COUNT = 100;
 const { images, labels, source } = await testImages(COUNT);
 

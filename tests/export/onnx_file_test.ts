@@ -27,13 +27,13 @@ import { requantize } from "../../src/quant/affine.ts";
 import { exactTable } from "../../src/model/product_table.ts";
 import { convSteps } from "../../src/quant/plan.ts";
 import { referenceConv } from "../../src/quant/reference.ts";
-import { loadModel } from "../../src/model/model_file.ts";
+import { readModelFile } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { agreement, nhwcToNchw, ortLogits, ortTensors } from "../../scripts/onnx_runtime.ts";
 import { everyOpGraph, randomImages, randomModel } from "../quant/_models.ts";
 import { EXAMPLE, selfContained } from "./_networks.ts";
 
-const example = await loadModel(EXAMPLE);
+const example = await readModelFile(EXAMPLE);
 
 Deno.test("both files: IR 8, opset 17, input 'input' with its normalisation, output 'logits'", () => {
   for (const bytes of [floatOnnx(example), qdqOnnx(example, "example")]) {

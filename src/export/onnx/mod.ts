@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const model = await loadModel("data/examples/resnet8-bam_h1v4.apxnet");
+ * const model = await readModelFile("data/examples/resnet8-bam_h1v4.apxnet");
  * await Deno.writeFile("net.onnx", floatOnnx(model));
  * await Deno.writeFile("net.qdq.onnx", qdqOnnx(model, "resnet8-bam_h1v4.apxnet"));
  * ```
