@@ -14,7 +14,7 @@ import { fusesRelu, quantizedBias } from "./onnx/qdq_graph.ts";
 
 export interface LayerParams {
   node: string;
-  op: "conv" | "dense";
+  op: "conv" | "dwconv" | "dense";
   /** Graph nodes the layer computes (a folded batch norm, a fused ReLU). */
   fused: string[];
   input: string;
@@ -80,11 +80,13 @@ export function networkParams(model: SavedModel, plan: QPlan): NetworkParams {
       : approximateNj + (mults * pj) / 1000;
     layers.push({
       node: s.node,
-      op: s.dense ? "dense" : "conv",
+      op: s.dense ? "dense" : s.depthwise ? "dwconv" : "conv",
       fused: s.fused,
       input: s.input,
       output: s.output,
-      ...(node.op === "conv" ? { kernel: node.kernel, stride: node.stride, pad: node.pad } : {}),
+      ...(node.op === "conv" || node.op === "dwconv"
+        ? { kernel: node.kernel, stride: node.stride, pad: node.pad }
+        : {}),
       inChannels: s.c,
       outChannels: s.k,
       multiplications: mults,

@@ -25,7 +25,7 @@ import { uniformAssignment } from "../../src/quant/assignment.ts";
 import { QuantizedNetwork } from "../../src/quant/qnetwork.ts";
 import { requantize } from "../../src/quant/affine.ts";
 import { exactTable } from "../../src/model/product_table.ts";
-import { convSteps } from "../../src/quant/plan.ts";
+import { channelsPerOutput, convSteps } from "../../src/quant/plan.ts";
 import { referenceConv } from "../../src/quant/reference.ts";
 import { readModelFile } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
@@ -117,9 +117,10 @@ Deno.test("QDQ bias b_q: with the exact product, sum (a - z_a)(w - z_w) + b_q is
               for (let kx = 0; kx < s.kw; kx++) {
                 const iy = oy * s.sh - pt + ky, ix = ox * s.sw - pl + kx;
                 if (iy < 0 || iy >= s.h || ix < 0 || ix >= s.w) continue;
-                for (let ci = 0; ci < s.c; ci++) {
+                for (let j = 0; j < channelsPerOutput(s); j++) {
+                  const ci = s.depthwise ? co : j, tap = ky * s.kw + kx;
                   const a = x[((b * s.h + iy) * s.w + ix) * s.c + ci];
-                  const w = s.weights[((ky * s.kw + kx) * s.c + ci) * s.k + co];
+                  const w = s.weights[s.depthwise ? tap * s.c + co : (tap * s.c + ci) * s.k + co];
                   acc += (a - zIn) * (w - s.weightZero[co]);
                 }
               }

@@ -16,6 +16,7 @@ import { Ranks } from "./ranks.ts";
 export const EXPORTED_OPS = [
   "input",
   "conv",
+  "dwconv",
   "batchnorm",
   "relu",
   "maxpool",
@@ -44,11 +45,14 @@ export function checkExportable(graph: Graph): void {
   }
 }
 
+/** The ops with weights, into which a batch norm folds. */
+const WEIGHTED: readonly string[] = ["conv", "dwconv", "dense"];
+
 /** Batch norm id -> the conv or dense it folds into. */
 function foldedBatchNorms(graph: Graph): Map<string, string> {
   const folds = new Map<string, string>();
   for (const g of fuseGraph(graph)) {
-    if ((g.head.op === "conv" || g.head.op === "dense") && g.batchnorm) {
+    if (WEIGHTED.includes(g.head.op) && g.batchnorm) {
       folds.set(g.batchnorm, g.head.id);
     }
   }
@@ -100,6 +104,7 @@ export function addFloatNetwork(
         nameOf.set(node.id, ranks.set(input, 4));
         continue;
       case "conv":
+      case "dwconv":
       case "dense": {
         const bn = foldedInto.get(node.id);
         const { weight, bias } = layerWeights(tensors, node, shapeOf(node.inputs[0]), bn);
@@ -107,9 +112,11 @@ export function addFloatNetwork(
         const b = bias ? [onnx.constant(`${node.id}.bias`, "float32", [bias.length], bias)] : [];
         const name = bn ?? out;
         const doc = bn ? `${node.id} with batch norm ${bn} folded in` : node.id;
-        if (node.op === "conv") {
-          const x = ranks.spatial(inName(node), shapeOf(node.inputs[0]));
-          onnx.node("Conv", [x, w, ...b], [name], { attributes: convAttributes(node), doc });
+        if (node.op !== "dense") {
+          const input = shapeOf(node.inputs[0]);
+          const x = ranks.spatial(inName(node), input);
+          const attributes = convAttributes(node, input.c);
+          onnx.node("Conv", [x, w, ...b], [name], { attributes, doc });
         } else {
           const x = ranks.flat(inName(node));
           onnx.node("Gemm", [x, w, ...b], [name], { doc });
@@ -178,9 +185,13 @@ export function addFloatNetwork(
   return { output: nameOf.get(graph.output)!, ranks };
 }
 
-/** ONNX Conv attributes; approxnas pads are [top, left, bottom, right], as ONNX's. */
-export function convAttributes(node: GraphNode & { op: "conv" }) {
-  return { kernel_shape: node.kernel, strides: node.stride, pads: node.pad };
+/**
+ * ONNX Conv attributes; approxnas pads are [top, left, bottom, right], as ONNX's. A
+ * depthwise conv is a Conv with one group per channel (`channels`: its input's).
+ */
+export function convAttributes(node: GraphNode & { op: "conv" | "dwconv" }, channels: number) {
+  const attributes = { kernel_shape: node.kernel, strides: node.stride, pads: node.pad };
+  return node.op === "dwconv" ? { ...attributes, group: channels } : attributes;
 }
 
 /** Pooling windows count only in-image taps, as approxnas's (count_include_pad = 0). */
@@ -191,11 +202,12 @@ export function poolAttributes(node: GraphNode & { op: "maxpool" | "avgpool" }) 
 /** Float weights in ONNX layout (conv OIHW, dense [features NCHW][units]), a batch norm folded. */
 function layerWeights(
   t: ModelTensors,
-  node: GraphNode & { op: "conv" | "dense" },
+  node: GraphNode & { op: "conv" | "dwconv" | "dense" },
   input: TensorShape,
   bn: string | undefined,
 ): { weight: { dims: number[]; values: Float32Array }; bias?: Float32Array } {
-  const k = node.op === "conv" ? node.filters : node.units;
+  const k = node.op === "conv" ? node.filters : node.op === "dwconv" ? input.c : node.units;
+  const perFilter = node.op === "dwconv" ? 1 : input.c; // input channels each filter reads
   const stored = t.required(node.id, "weight");
   let w = stored;
   let bias: ArrayLike<number> | undefined = t.param(node.id, "bias");
@@ -206,11 +218,12 @@ function layerWeights(
     for (let i = 0; i < w.length; i++) w[i] = stored[i] * mul[i % k];
     bias = mul.map((m, co) => m * (b ? b[co] : 0) + add[co]);
   }
-  const values = node.op === "conv"
-    ? hwioToOihw(w, node.kernel[0], node.kernel[1], input.c, k)
-    : denseRowsToNchw(w, input, k);
-  const dims = node.op === "conv"
-    ? [k, input.c, node.kernel[0], node.kernel[1]]
-    : [input.h * input.w * input.c, k];
+  // Depthwise weights [kh][kw][c] are HWIO with one input channel per filter.
+  const values = node.op === "dense"
+    ? denseRowsToNchw(w, input, k)
+    : hwioToOihw(w, node.kernel[0], node.kernel[1], perFilter, k);
+  const dims = node.op === "dense"
+    ? [input.h * input.w * input.c, k]
+    : [k, perFilter, node.kernel[0], node.kernel[1]];
   return { weight: { dims, values }, bias: bias ? Float32Array.from(bias) : undefined };
 }

@@ -19,7 +19,7 @@
  * - global average pooling, a standalone batch norm or ReLU: DQ -> op -> Q.
  */
 import type { Graph, GraphNode, TensorShape } from "../../graph/graph.ts";
-import type { QConvStep, QPlan, QStep } from "../../quant/plan.ts";
+import { channelsPerOutput, type QConvStep, type QPlan, type QStep } from "../../quant/plan.ts";
 import type { SavedModel } from "../../model/model_file.ts";
 import { BN_EPS } from "../../ops/batchnorm/spec.ts";
 import { convAttributes, poolAttributes, unsupportedOp } from "./float_graph.ts";
@@ -34,7 +34,7 @@ export type LayerNote = (node: string) => string;
 export function quantizedBias(s: QConvStep, inputZero: number): Int32Array {
   const colSum = new Float64Array(s.k);
   for (let i = 0; i < s.weights.length; i++) colSum[i % s.k] += s.weights[i];
-  const taps = s.kh * s.kw * s.c;
+  const taps = s.kh * s.kw * channelsPerOutput(s);
   return Int32Array.from(s.bias, (b, co) => {
     const v = b + inputZero * colSum[co] - taps * inputZero * s.weightZero[co];
     if (!Number.isSafeInteger(v) || Math.abs(v) > 2 ** 31 - 1) {
@@ -165,8 +165,8 @@ class QdqWriter {
     const x = this.dq(xq, s.input);
     const weights = s.dense
       ? denseRowsToNchw(s.weights, inShape, s.k)
-      : hwioToOihw(s.weights, s.kh, s.kw, s.c, s.k);
-    const dims = s.dense ? [s.c, s.k] : [s.k, s.c, s.kh, s.kw];
+      : hwioToOihw(s.weights, s.kh, s.kw, channelsPerOutput(s), s.k);
+    const dims = s.dense ? [s.c, s.k] : [s.k, channelsPerOutput(s), s.kh, s.kw];
     const axis = s.dense ? 1 : 0;
     const c = (what: string, type: "float32" | "uint8" | "int32", v: ArrayLike<number>) =>
       this.onnx.constant(`${s.node}.${what}`, type, what === "weight_q" ? dims : [s.k], v);
@@ -196,11 +196,11 @@ class QdqWriter {
     if (s.dense) {
       this.onnx.node("Gemm", [x, w, b], [out], { name: s.node, doc });
     } else {
-      const node = this.#byId.get(s.node) as GraphNode & { op: "conv" };
+      const node = this.#byId.get(s.node) as GraphNode & { op: "conv" | "dwconv" };
       this.onnx.node("Conv", [x, w, b], [out], {
         name: s.node,
         doc,
-        attributes: convAttributes(node),
+        attributes: convAttributes(node, s.c),
       });
     }
     this.ranks.set(out, s.dense ? 2 : 4);
