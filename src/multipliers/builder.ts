@@ -5,6 +5,8 @@ import {
   CONST0,
   FIRST_CELL_WIRE,
   type Netlist,
+  operandFields,
+  type Operands,
   PRODUCT_BITS,
   validateNetlist,
 } from "./netlist.ts";
@@ -84,12 +86,16 @@ export class NetlistBuilder {
     return level[0];
   }
 
-  /** The finished netlist with O[k] = outputs[k] (missing high bits read constant 0). */
-  build(outputs: number[]): Netlist {
+  /**
+   * The finished netlist with O[k] = outputs[k] (missing high bits read constant 0), for an
+   * 8x8 unsigned multiplier unless `operands` says otherwise.
+   */
+  build(outputs: number[], operands?: Operands): Netlist {
     const outs = Array.from({ length: PRODUCT_BITS }, (_, k) => outputs[k] ?? CONST0);
     const netlist = {
       cells: this.cells.map((c) => ({ ...c, inputs: [...c.inputs] })),
       outputs: outs,
+      ...(operands ? operandFields(operands) : {}),
     };
     validateNetlist(netlist);
     return netlist;

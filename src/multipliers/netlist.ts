@@ -1,9 +1,11 @@
 /**
- * Gate-level netlists of 8x8-bit unsigned multipliers (inputs A[7:0], B[7:0], output O[15:0]).
+ * Gate-level netlists of 8x8 and 8xN-bit multipliers: inputs A[7:0] (the activation operand)
+ * and B[N-1:0] (the weight operand, N = 2..8), output O[15:0]; unsigned or two's complement.
  *
  * Wires are numbered, and the numbering is the whole connectivity:
  * - wire 0 is constant 0, wire 1 is constant 1,
- * - wires 2..9 are A[0..7], wires 10..17 are B[0..7],
+ * - wires 2..9 are A[0..7], wires 10..17 are B[0..7] (an 8xN netlist never reads B[N..7], so
+ *   every netlist has the same numbering and simulates over the same 65,536 pairs),
  * - then every cell, in list order, drives the next free wire numbers, one per output
  *   (HA and FA drive two: sum, then carry).
  * A cell may only read wires below its own first output, so a netlist in this form is acyclic
@@ -86,8 +88,45 @@ export interface Cell {
 
 export interface Netlist {
   cells: Cell[];
-  /** Wires of O[0..15]; any wire, constants and operand bits included. */
+  /**
+   * Wires of O[0..15]; any wire, constants and operand bits included. The product of an 8xN
+   * multiplier has 8 + N bits: the bits above are 0 (unsigned) or copies of its sign bit.
+   */
   outputs: number[];
+  /** Width N of the weight operand B, 2..8; absent means 8. */
+  weightBits?: number;
+  /** Operands and product are two's complement; absent means unsigned. */
+  signed?: boolean;
+}
+
+/** How a multiplier reads its operands: the width of B and the number format. */
+export interface Operands {
+  /** Width N of B (2..8); A is always 8 bits. */
+  weightBits: number;
+  signed: boolean;
+}
+
+export const MIN_WEIGHT_BITS = 2;
+
+/** A netlist's operands, defaults filled in. */
+export function operandsOf(netlist: Pick<Netlist, "weightBits" | "signed">): Operands {
+  return { weightBits: netlist.weightBits ?? OPERAND_BITS, signed: netlist.signed === true };
+}
+
+/**
+ * The operand fields a netlist object stores: only what differs from unsigned 8x8, so the
+ * files of unsigned 8x8 circuits stay as they were.
+ */
+export function operandFields(operands: Operands): Pick<Netlist, "weightBits" | "signed"> {
+  return {
+    ...(operands.weightBits !== OPERAND_BITS ? { weightBits: operands.weightBits } : {}),
+    ...(operands.signed ? { signed: true } : {}),
+  };
+}
+
+/** "8x8 unsigned", "8x4 signed": how error messages and listings name a layout. */
+export function describeOperands(operands: Operands): string {
+  return `8x${operands.weightBits} ${operands.signed ? "signed" : "unsigned"}`;
 }
 
 export class NetlistError extends Error {}
@@ -113,6 +152,22 @@ export function firstOutputs(netlist: Netlist): Int32Array {
 /** Throws a NetlistError naming the first cell or output that breaks the form above. */
 export function validateNetlist(netlist: Netlist): void {
   if (!Array.isArray(netlist.cells)) throw new NetlistError("cells: expected an array");
+  const n = netlist.weightBits;
+  if (n !== undefined && !(Number.isInteger(n) && n >= MIN_WEIGHT_BITS && n <= OPERAND_BITS)) {
+    throw new NetlistError(
+      `weightBits: expected an integer ${MIN_WEIGHT_BITS}..${OPERAND_BITS}, found ${
+        JSON.stringify(n)
+      }`,
+    );
+  }
+  if (netlist.signed !== undefined && typeof netlist.signed !== "boolean") {
+    throw new NetlistError(
+      `signed: expected true or false, found ${JSON.stringify(netlist.signed)}`,
+    );
+  }
+  // An 8xN multiplier must not read B[N..7]: those wires are not its inputs.
+  const firstUnread = wireB(n ?? OPERAND_BITS);
+  const unread = (w: number) => w >= firstUnread && w < FIRST_CELL_WIRE;
   let next = FIRST_CELL_WIRE;
   netlist.cells.forEach((cell, i) => {
     const shape = CELL_SHAPE[cell?.kind as CellKind];
@@ -135,6 +190,11 @@ export function validateNetlist(netlist: Netlist): void {
             }: a cell may only read constants, operand bits and earlier cells)`,
         );
       }
+      if (unread(w)) {
+        throw new NetlistError(
+          `cell ${i} (${cell.kind}): reads ${wireName(w)}, beyond the ${n}-bit operand B`,
+        );
+      }
     }
     next += shape.outputs;
   });
@@ -146,6 +206,9 @@ export function validateNetlist(netlist: Netlist): void {
   netlist.outputs.forEach((w, k) => {
     if (!Number.isInteger(w) || w < 0 || w >= next) {
       throw new NetlistError(`output O[${k}]: wire ${w} does not exist (0..${next - 1})`);
+    }
+    if (unread(w)) {
+      throw new NetlistError(`output O[${k}]: reads ${wireName(w)}, beyond the ${n}-bit operand B`);
     }
   });
 }

@@ -22,6 +22,7 @@ import {
   FIRST_CELL_WIRE,
   firstOutputs,
   type Netlist,
+  operandsOf,
   wireCount,
 } from "./netlist.ts";
 
@@ -201,22 +202,28 @@ function simplifyOnce(netlist: Netlist): Netlist {
         break;
     }
   });
-  return s.b.build(netlist.outputs.map((w) => map[w]));
+  return s.b.build(netlist.outputs.map((w) => map[w]), operandsOf(netlist));
 }
 
-/**
- * Simplifies until nothing changes, then maps gate-level adders onto HA and FA cells
- * (cell_mapping.ts). The result computes the same function.
- */
-export function optimise(netlist: Netlist): Netlist {
+/** Repeats `step` until the netlist stops changing. */
+function untilStable(netlist: Netlist, step: (n: Netlist) => Netlist): Netlist {
   let current = netlist;
   let signature = JSON.stringify(current);
   for (let round = 0; round < 100; round++) {
-    const next = simplifyOnce(current);
+    const next = step(current);
     const nextSignature = JSON.stringify(next);
     current = next;
     if (nextSignature === signature) break;
     signature = nextSignature;
   }
-  return mapCells(current);
+  return current;
+}
+
+/**
+ * Simplifies until nothing changes, then maps gates onto cells by function
+ * (cell_mapping.ts), and again while the mapping exposes more to simplify (a wire found equal
+ * to another can make two cells identical). The result computes the same function.
+ */
+export function optimise(netlist: Netlist): Netlist {
+  return untilStable(netlist, (n) => mapCells(untilStable(n, simplifyOnce)));
 }
