@@ -5,7 +5,8 @@
  * ```sh
  * deno task multipliers list --sort power
  * deno task multipliers show mul8u_trunc6
- * deno task multipliers import my_mul.v --name my_mul
+ * deno task multipliers list --weight-bits 4 --signed      # the 8x4 two's complement ones
+ * deno task multipliers import my_mul.v --name my_mul      # add --signed for int8 operands
  * deno task multipliers import table.bin --name t1 --power-mw 0.21 --area-um2 350
  * deno task multipliers export mul8u_bam_h2v8 --out bam.v      # or --out table.bin
  * deno task multipliers chart --out runs/charts
@@ -13,10 +14,11 @@
  * Every command takes `--library DIR`, the directory of imported circuits
  * (default data/multipliers/imported).
  */
-import { parseFlags, runMain, UsageError } from "../src/cli/args.ts";
+import { intFlag, parseFlags, runMain, UsageError } from "../src/cli/args.ts";
 import { chartsAvailable, renderScatterPng } from "../src/charts/render.ts";
 import { libraryCharts } from "../src/multipliers/charts.ts";
 import type { MultiplierInfo } from "../src/multipliers/info.ts";
+import { describeOperands } from "../src/multipliers/netlist.ts";
 import { openLibrary } from "../src/multipliers/library.ts";
 import { writeTableFile } from "../src/multipliers/table_file.ts";
 import { netlistToVerilog } from "../src/multipliers/verilog/export.ts";
@@ -26,7 +28,8 @@ const COMMANDS = `Usage: deno task multipliers COMMAND [options]
 Commands:
   list                      the library: name, power, area, MAE%, WCE%, EP%, MRE%
   show NAME                 one circuit: note, cells, cost and every metric
-  import FILE --name NAME   add a structural Verilog (.v) or raw table (.bin) circuit
+  import FILE --name NAME   add a structural Verilog (.v) or raw table (.bin) circuit,
+                            8x8 or 8xN, unsigned or (--signed) two's complement
   export NAME --out FILE    write a circuit as structural Verilog (.v) or its table (.bin)
   chart --out DIR           power-vs-MAE% and power-vs-WCE% charts (PNG)
 
@@ -52,8 +55,9 @@ const SORT_KEYS: Record<string, (m: MultiplierInfo) => number | string> = {
   power: (m) => m.powerMw,
   area: (m) => m.areaUm2,
   energy: (m) => m.energyPj,
-  mae: (m) => m.metrics.mae,
-  wce: (m) => m.metrics.wce,
+  // Per cent of the output range, so 8x8 and 8xN circuits sort together.
+  mae: (m) => m.metrics.maePct,
+  wce: (m) => m.metrics.wcePct,
   ep: (m) => m.metrics.ep,
   mre: (m) => m.metrics.mre,
   mse: (m) => m.metrics.mse,
@@ -86,6 +90,13 @@ async function list(args: string[], print: Print): Promise<void> {
         value: "NAME",
         help: "only this family (exact, truncated, broken-array, ...)",
       },
+      "weight-bits": {
+        type: "string",
+        value: "N",
+        help: "only 8xN circuits of this N (8 for 8x8)",
+      },
+      signed: { type: "boolean", help: "only two's complement circuits" },
+      unsigned: { type: "boolean", help: "only unsigned circuits" },
       json: { type: "boolean", help: "print the infos as JSON" },
       ...LIBRARY_FLAG,
     },
@@ -96,6 +107,13 @@ async function list(args: string[], print: Print): Promise<void> {
     infos = infos.filter((m) => m.family === flags.family);
     if (!infos.length) throw new UsageError(`--family: no circuit of family '${flags.family}'`);
   }
+  if (flags["weight-bits"] !== undefined) {
+    const n = intFlag("weight-bits", flags["weight-bits"], 2);
+    infos = infos.filter((m) => m.weightBits === n);
+    if (!infos.length) throw new UsageError(`--weight-bits: no 8x${n} circuit`);
+  }
+  const signed = signednessFlag(flags.signed, flags.unsigned);
+  if (signed !== undefined) infos = infos.filter((m) => m.signed === signed);
   if (flags.sort !== undefined) {
     const key = SORT_KEYS[flags.sort as string];
     if (!key) {
@@ -144,6 +162,17 @@ async function list(args: string[], print: Print): Promise<void> {
   );
 }
 
+/** --signed / --unsigned: true, false, or undefined for neither; both is an error. */
+function signednessFlag(
+  signed: string | boolean | undefined,
+  unsigned: string | boolean | undefined,
+): boolean | undefined {
+  if (signed && unsigned) {
+    throw new UsageError("--signed and --unsigned contradict each other: give one of them");
+  }
+  return signed ? true : unsigned ? false : undefined;
+}
+
 /** The first argument as a positional, or a usage error naming what is missing. */
 function positional(args: string[], what: string, usage: string): [string, string[]] {
   if (args.length === 0 || args[0].startsWith("-")) {
@@ -162,6 +191,11 @@ async function show(args: string[], print: Print): Promise<void> {
   const flags = parseFlags(rest, { ...LIBRARY_FLAG }, usage);
   const m = await openLibrary({ importedDir: flags.library as string | undefined }).get(name);
   print(`${m.name} (${m.family}, ${m.source}): ${m.note}`);
+  print(
+    `operands: ${describeOperands(m)} (A 8 bits, B ${m.weightBits} bits; table 256 x ${
+      2 ** m.weightBits
+    }, index a * ${2 ** m.weightBits} + b)`,
+  );
   if (Object.keys(m.parameters).length) print(`parameters: ${JSON.stringify(m.parameters)}`);
   print(
     m.kind === "netlist"
@@ -193,6 +227,12 @@ async function importCommand(args: string[], print: Print): Promise<void> {
       value: "NAME",
       help: "Verilog: the multiplier's module when the file has several top-level ones",
     },
+    signed: {
+      type: "boolean",
+      help:
+        "two's complement operands (default: as the Verilog ports are declared; tables unsigned)",
+    },
+    unsigned: { type: "boolean", help: "unsigned operands, even if the circuit looks signed" },
     "power-mw": {
       type: "string",
       value: "X",
@@ -222,8 +262,11 @@ async function importCommand(args: string[], print: Print): Promise<void> {
     top: flags.top as string | undefined,
     powerMw: number("power-mw"),
     areaUm2: number("area-um2"),
+    signed: signednessFlag(flags.signed, flags.unsigned),
+    onWarning: (message) => print(`warning: ${message}`),
   });
   print(`imported ${info.name} into ${lib.importedDir}: ${info.note}`);
+  print(`operands: ${describeOperands(info)}`);
   print(
     `power ${fixed(info.powerMw, 4)} mW (${
       info.costSource === "model" ? "model estimate" : "given"
@@ -255,7 +298,9 @@ async function exportCommand(args: string[], print: Print): Promise<void> {
     await writeTableFile(out, await lib.table(name));
   } else {
     const comment = `${info.name}: ${info.note}\n` +
-      `8x8 unsigned multiplier exported by approxnas; MAE ${info.metrics.maePct.toFixed(4)}%, ` +
+      `${describeOperands(info)} multiplier exported by approxnas; MAE ${
+        info.metrics.maePct.toFixed(4)
+      }%, ` +
       `WCE ${info.metrics.wcePct.toFixed(3)}%, model power ${info.powerMw.toFixed(4)} mW`;
     await Deno.writeTextFile(out, netlistToVerilog(info.name, await lib.netlist(name), comment));
   }

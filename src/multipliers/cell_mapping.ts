@@ -1,17 +1,17 @@
 /**
  * Maps gates onto the cells a synthesiser would pick, by what they compute rather than how
- * they are written, so that a circuit costs the same however its netlist is spelled:
- * - NOT of a gate read only by that NOT -> the complementary gate (~(a & b) -> NAND2, ...)
- * - then, on the truth tables of every wire's cuts (cuts.ts):
- *   - a ^ b ^ c and majority(a, b, c) over the same three wires -> FA(a, b, c), whether the
- *     carry is written (a & b) | (c & (a ^ b)), (a & b) | (b & c) | (a & c), as a mux, in
- *     NANDs, and the sum as any chain of XORs;
- *   - a ^ b and a & b over the same two wires -> HA(a, b);
- *   - a 2:1 multiplexer of three wires (the AND-OR form, ...) -> MUX2;
- *   - an AND, OR, XOR, NAND, NOR or XNOR of two wires (XOR in AND-OR form, ...) -> that gate;
- *     a wire equal to another wire, its inverse or a constant -> that.
- *   A match frees the cells only its own outputs use (its fanout-free cone) and is taken
- *   when they cover at least the new cell's area; logic read elsewhere stays.
+ * they are written, so that a circuit costs the same however its netlist is spelled. On the
+ * truth tables of every wire's cuts (cuts.ts):
+ * - a ^ b ^ c and majority(a, b, c) over the same three wires -> FA(a, b, c), whether the
+ *   carry is written (a & b) | (c & (a ^ b)), (a & b) | (b & c) | (a & c), as a mux, in
+ *   NANDs, and the sum as any chain of XORs;
+ * - a ^ b and a & b over the same two wires -> HA(a, b);
+ * - a 2:1 multiplexer of three wires (the AND-OR form, ...) -> MUX2;
+ * - an AND, OR, XOR, NAND, NOR or XNOR of two wires (XOR in AND-OR form, ~(a & b) as a NOT
+ *   and an AND, ...) -> that gate; a wire equal to another wire, its inverse or a constant
+ *   -> that.
+ * A match frees the cells only its own outputs use (its fanout-free cone) and is taken when
+ * they cover at least the new cell's area, largest saving first; logic read elsewhere stays.
  * Inputs must have been shared already (optimise() does that first).
  */
 import { CELL_AREA } from "./cost.ts";
@@ -30,10 +30,11 @@ import {
 } from "./netlist.ts";
 
 interface Rewrite {
-  /** Position of the new cell (the earliest cell it frees), or -1 for a plain rewiring. */
+  /** Position of the new cells (the earliest cell it frees), or -1 for a plain rewiring. */
   at: number;
-  cell?: Cell;
-  /** Old wires and what replaces them: an output of the new cell, or an existing wire. */
+  /** New cells; an input -1 - k reads output k of the cells before it in this list. */
+  cells: Cell[];
+  /** Old wires and what replaces them: output k of the new cells, or an existing wire. */
   takes: [number, number][];
   aliases: [number, number][];
   freed: Set<number>;
@@ -44,7 +45,7 @@ function rebuild(netlist: Netlist, rewrites: Rewrite[]): Netlist {
   const first = firstOutputs(netlist);
   const map = new Int32Array(wireCount(netlist)).fill(-1);
   for (let w = 0; w < FIRST_CELL_WIRE; w++) map[w] = w;
-  const at = new Map(rewrites.filter((r) => r.cell).map((r) => [r.at, r]));
+  const at = new Map(rewrites.filter((r) => r.cells.length).map((r) => [r.at, r]));
   const dropped = new Set(rewrites.flatMap((r) => [...r.freed]));
   const alias = new Map(rewrites.flatMap((r) => r.aliases));
   const mapped = (w: number) => {
@@ -56,9 +57,15 @@ function rebuild(netlist: Netlist, rewrites: Rewrite[]): Netlist {
   netlist.cells.forEach((cell, i) => {
     const r = at.get(i);
     if (r) {
-      cells.push({ kind: r.cell!.kind, inputs: r.cell!.inputs.map(mapped) });
-      for (const [old, k] of r.takes) map[old] = next + k;
-      next += CELL_SHAPE[r.cell!.kind].outputs;
+      const base = next;
+      for (const c of r.cells) {
+        cells.push({
+          kind: c.kind,
+          inputs: c.inputs.map((w) => (w < 0 ? base - 1 - w : mapped(w))),
+        });
+        next += CELL_SHAPE[c.kind].outputs;
+      }
+      for (const [old, k] of r.takes) map[old] = base + k;
     }
     if (dropped.has(i)) {
       // Aliased outputs point at wires placed earlier (leaves precede their cone).
@@ -86,39 +93,6 @@ function readers(netlist: Netlist): { readers: number[][]; isOutput: Uint8Array 
   const isOutput = new Uint8Array(list.length);
   for (const w of netlist.outputs) isOutput[w] = 1;
   return { readers: list, isOutput };
-}
-
-const COMPLEMENT: Partial<Record<CellKind, CellKind>> = {
-  AND2: "NAND2",
-  NAND2: "AND2",
-  OR2: "NOR2",
-  NOR2: "OR2",
-  XOR2: "XNOR2",
-  XNOR2: "XOR2",
-};
-
-/** NOT(g(a, b)) with g read only by the NOT -> complement-of-g(a, b). */
-function absorbInverters(netlist: Netlist): Netlist {
-  const first = firstOutputs(netlist);
-  const { readers: read, isOutput } = readers(netlist);
-  const cellOf = new Map<number, number>();
-  netlist.cells.forEach((_, i) => cellOf.set(first[i], i));
-  const rewrites: Rewrite[] = [];
-  netlist.cells.forEach((c, i) => {
-    const inner = c.inputs[0];
-    if (c.kind !== "NOT" || read[inner].length !== 1 || isOutput[inner]) return;
-    const j = cellOf.get(inner);
-    const kind = j === undefined ? undefined : COMPLEMENT[netlist.cells[j].kind];
-    if (!kind) return;
-    rewrites.push({
-      at: i,
-      cell: { kind, inputs: [...netlist.cells[j!].inputs] },
-      takes: [[first[i], 0]],
-      aliases: [],
-      freed: new Set([i, j!]),
-    });
-  });
-  return rewrites.length ? rebuild(netlist, rewrites) : netlist;
 }
 
 /** A function found on a cut: a cell over the leaves, or (kind null) an existing wire. */
@@ -235,11 +209,10 @@ function isItself(netlist: Netlist, match: Match, driver: Int32Array, first: Int
     : cell.inputs.join(" ") === match.inputs.join(" ");
 }
 
-const isAdder = (m: Match) => m.kind === "FA" || m.kind === "HA";
-
 /**
- * One round: the profitable, non-overlapping matches as rewrites. Adders go first; other
- * matches only in a round that found no adder, so that no gate rewrite breaks up an adder.
+ * One round: the profitable, non-overlapping matches as rewrites, the largest saving of area
+ * first (a full adder over its gates before a gate inside it; a gate that removes more than a
+ * zero-gain half adder before it).
  */
 function chooseRewrites(netlist: Netlist): Rewrite[] {
   const first = firstOutputs(netlist);
@@ -248,36 +221,38 @@ function chooseRewrites(netlist: Netlist): Rewrite[] {
     for (let k = 0; k < CELL_SHAPE[c.kind].outputs; k++) driver[first[i] + k] = i;
   });
   const read = readers(netlist);
-  const taken = new Set<number>();
-  /** Roots of rewrites taken: they live on (remapped), so later matches may read them. */
-  const remapped = new Set<number>();
-  const rewrites: Rewrite[] = [];
-  let adders = false;
+  const candidates: { match: Match; at: number; freed: Set<number>; gain: number }[] = [];
   for (const match of findMatches(enumerateCuts(netlist))) {
-    if (adders && !isAdder(match)) break;
     if (isItself(netlist, match, driver, first)) continue;
     const rootDrivers = match.roots.map((w) => driver[w]);
     const at = Math.min(...rootDrivers);
     // The new cell sits at its earliest root and must come after every leaf.
     if (match.inputs.some((w) => driver[w] >= at)) continue;
-    if (rootDrivers.some((i) => taken.has(i))) continue;
-    if (match.inputs.some((w) => taken.has(driver[w]) && !remapped.has(w))) continue;
     const freed = freedCells(netlist, match, driver, first, read);
-    if (rootDrivers.some((i) => !freed.has(i)) || [...freed].some((i) => taken.has(i))) continue;
+    if (rootDrivers.some((i) => !freed.has(i))) continue;
     let area = 0;
     for (const i of freed) area += CELL_AREA[netlist.cells[i].kind];
-    const cost = match.kind === null ? 0 : CELL_AREA[match.kind];
+    const gain = area - (match.kind === null ? 0 : CELL_AREA[match.kind]);
     // Equal area is a gain only when cells merge (XOR2 + AND2 -> HA), not a swap of one cell.
-    if (area < cost - 1e-9 || (area < cost + 1e-9 && freed.size === 1)) continue;
+    if (gain < -1e-9 || (gain < 1e-9 && freed.size === 1)) continue;
+    candidates.push({ match, at, freed, gain });
+  }
+  candidates.sort((x, y) => y.gain - x.gain);
+  const taken = new Set<number>();
+  /** Roots of rewrites taken: they live on (remapped), so later matches may read them. */
+  const remapped = new Set<number>();
+  const rewrites: Rewrite[] = [];
+  for (const { match, at, freed } of candidates) {
+    if ([...freed].some((i) => taken.has(i))) continue;
+    if (match.inputs.some((w) => taken.has(driver[w]) && !remapped.has(w))) continue;
     for (const i of freed) taken.add(i);
     for (const w of match.roots) remapped.add(w);
-    adders ||= isAdder(match);
     rewrites.push(
       match.kind === null
-        ? { at: -1, takes: [], aliases: [[match.roots[0], match.inputs[0]]], freed }
+        ? { at: -1, cells: [], takes: [], aliases: [[match.roots[0], match.inputs[0]]], freed }
         : {
           at,
-          cell: { kind: match.kind, inputs: match.inputs },
+          cells: [{ kind: match.kind, inputs: match.inputs }],
           takes: match.roots.map((w, k) => [w, k]),
           aliases: [],
           freed,
@@ -316,7 +291,7 @@ function splitHalfAdders(netlist: Netlist): Netlist {
 
 /** Inverters into gates, then functional matching until nothing more maps. */
 export function mapCells(netlist: Netlist): Netlist {
-  let current = absorbInverters(splitHalfAdders(netlist));
+  let current = splitHalfAdders(netlist);
   for (let round = 0; round < 50; round++) {
     const rewrites = chooseRewrites(current);
     if (!rewrites.length) break;

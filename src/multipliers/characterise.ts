@@ -2,10 +2,18 @@
 import { type AbsoluteCost, absoluteCost, type ModelCost, modelCost } from "./cost.ts";
 import { exactArray } from "./generators/families.ts";
 import { type ErrorMetrics, errorMetrics } from "./metrics.ts";
-import { cellCounts, type CellKind, type Netlist, validateNetlist } from "./netlist.ts";
+import {
+  cellCounts,
+  type CellKind,
+  type Netlist,
+  type Operands,
+  operandsOf,
+  validateNetlist,
+} from "./netlist.ts";
 import { simulate } from "./simulate.ts";
 
 export interface Characterisation extends AbsoluteCost {
+  operands: Operands;
   table: Uint16Array;
   metrics: ErrorMetrics;
   model: ModelCost;
@@ -24,14 +32,20 @@ export function exactModelCost(): ModelCost {
   return exactCost;
 }
 
-/** Simulates a netlist exhaustively and derives metrics and cost from that one simulation. */
+/**
+ * Simulates a netlist exhaustively and derives metrics (over its operands' ranges) and cost
+ * from that one simulation. Relative figures are to the exact 8x8 unsigned array, whatever
+ * the operands: an 8x4 circuit's energy is its own model's, against the same anchor.
+ */
 export function characterise(netlist: Netlist): Characterisation {
   validateNetlist(netlist);
+  const operands = operandsOf(netlist);
   const { table, ones } = simulate(netlist);
   const model = modelCost(netlist, ones);
   return {
+    operands,
     table,
-    metrics: errorMetrics(table),
+    metrics: errorMetrics(table, operands),
     model,
     ...absoluteCost(model, exactModelCost()),
     cells: netlist.cells.length,

@@ -16,9 +16,18 @@ import {
   tableSha256,
 } from "./info.ts";
 import { errorMetrics } from "./metrics.ts";
-import type { Netlist } from "./netlist.ts";
+import {
+  describeOperands,
+  type Netlist,
+  OPERAND_BITS,
+  operandFields,
+  type Operands,
+  operandsOf,
+} from "./netlist.ts";
 import { NETLIST_FORMAT, netlistFromObject } from "./netlist_file.ts";
-import { tableFromBytes } from "./table_file.ts";
+import { tableSize } from "./products.ts";
+import { signedLook, signedWarning } from "./signedness.ts";
+import { tableFromBytes, tableWeightBits } from "./table_file.ts";
 import { verilogToNetlist } from "./verilog/elaborate.ts";
 
 export const IMPORTED_FORMAT = "approxnas-imported-multiplier/1";
@@ -39,6 +48,13 @@ export interface ImportOptions {
   powerMw?: number;
   /** Tables only: published area, um^2. */
   areaUm2?: number;
+  /**
+   * Two's complement operands (true) or unsigned (false). By default a Verilog circuit is as
+   * its ports are declared and a table is unsigned; one that looks signed gets a warning.
+   */
+  signed?: boolean;
+  /** Receives warnings (a circuit that looks signed imported as unsigned). */
+  onWarning?: (message: string) => void;
 }
 
 export class ImportError extends Error {}
@@ -85,10 +101,15 @@ export async function importFile(path: string, options: ImportOptions): Promise<
         `${path}: power and area of a Verilog import come from the model; --power-mw and --area-um2 are for tables`,
       );
     }
-    const { module, netlist } = verilogToNetlist(new TextDecoder().decode(bytes), path, {
-      top: options.top,
-    });
+    const { module, netlist, declaredSigned } = verilogToNetlist(
+      new TextDecoder().decode(bytes),
+      path,
+      { top: options.top, signed: options.signed },
+    );
     const c = characterise(netlist);
+    if (options.signed === undefined && !declaredSigned) {
+      warnIfSigned(path, [module, baseName(path)], c.table, c.operands, options);
+    }
     const info = infoFromCharacterisation(
       { ...base, note: options.note ?? `imported from ${baseName(path)} (module ${module})` },
       c,
@@ -97,6 +118,8 @@ export async function importFile(path: string, options: ImportOptions): Promise<
     return { info, netlist };
   }
   const table = tableFromBytes(bytes, path);
+  const operands = { weightBits: tableWeightBits(table), signed: options.signed === true };
+  if (options.signed === undefined) warnIfSigned(path, [baseName(path)], table, operands, options);
   const { powerMw, areaUm2 } = options;
   if (powerMw === undefined || areaUm2 === undefined || !(powerMw >= 0) || !(areaUm2 >= 0)) {
     throw new ImportError(
@@ -105,7 +128,8 @@ export async function importFile(path: string, options: ImportOptions): Promise<
   }
   const info: MultiplierInfo = {
     ...base,
-    note: options.note ?? `imported table ${baseName(path)}`,
+    ...operands,
+    note: options.note ?? `imported table ${baseName(path)} (${describeOperands(operands)})`,
     kind: "table",
     costSource: "given",
     cells: 0,
@@ -115,10 +139,21 @@ export async function importFile(path: string, options: ImportOptions): Promise<
     areaUm2: round8(areaUm2),
     relativeArea: round8(areaUm2 / EXACT_45NM.areaUm2),
     energyPj: round8(energyPerMultiplicationPj(powerMw)),
-    metrics: roundMetrics(errorMetrics(table)),
+    metrics: roundMetrics(errorMetrics(table, operands)),
     tableSha256: await tableSha256(table),
   };
   return { info, table };
+}
+
+function warnIfSigned(
+  path: string,
+  names: string[],
+  table: Uint16Array,
+  operands: Operands,
+  options: ImportOptions,
+): void {
+  const reason = signedLook(names, table, operands);
+  if (reason) options.onWarning?.(signedWarning(path, reason));
 }
 
 /** The file text of an imported record. */
@@ -129,6 +164,7 @@ export function recordToJson(record: ImportedRecord): string {
     doc.netlist = {
       format: NETLIST_FORMAT,
       name: info.name,
+      ...operandFields(operandsOf(record.netlist)),
       outputs: record.netlist.outputs,
       cells: record.netlist.cells.map((c) => [c.kind, ...c.inputs]),
     };
@@ -152,7 +188,13 @@ export function recordFromJson(text: string, file: string): ImportedRecord {
       `${file}: expected format "${IMPORTED_FORMAT}", found ${JSON.stringify(doc?.format)}`,
     );
   }
-  const info = { ...doc.info, source: "imported" } as MultiplierInfo;
+  // Files written before 8xN and signed circuits describe unsigned 8x8 ones.
+  const info = {
+    weightBits: OPERAND_BITS,
+    signed: false,
+    ...doc.info,
+    source: "imported",
+  } as MultiplierInfo;
   if (
     typeof info.name !== "string" || typeof info.tableSha256 !== "string" ||
     typeof info.metrics !== "object"
@@ -160,10 +202,23 @@ export function recordFromJson(text: string, file: string): ImportedRecord {
     throw new ImportError(`${file}: expected an "info" object with name, metrics and tableSha256`);
   }
   if (info.kind === "netlist") {
-    return { info, netlist: netlistFromObject(doc.netlist, file).netlist };
+    const netlist = netlistFromObject(doc.netlist, file).netlist;
+    const ops = operandsOf(netlist);
+    if (ops.weightBits !== info.weightBits || ops.signed !== info.signed) {
+      throw new ImportError(
+        `${file}: info says ${describeOperands(info)}, but the netlist is ${describeOperands(ops)}`,
+      );
+    }
+    return { info, netlist };
   }
   if (info.kind === "table" && typeof doc.table === "string") {
-    return { info, table: tableFromBytes(new Uint8Array(Buffer.from(doc.table, "base64")), file) };
+    const table = tableFromBytes(new Uint8Array(Buffer.from(doc.table, "base64")), file);
+    if (table.length !== tableSize(info.weightBits)) {
+      throw new ImportError(
+        `${file}: info says 8x${info.weightBits}, but the table holds ${table.length} products`,
+      );
+    }
+    return { info, table };
   }
   throw new ImportError(`${file}: expected a netlist or a base64 table`);
 }

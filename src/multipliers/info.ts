@@ -15,6 +15,10 @@ export interface MultiplierInfo {
   parameters: Parameters;
   /** Part of the project's library, or imported by a user. */
   source: "library" | "imported";
+  /** Width N of the weight operand B (8 for 8x8; 2..7 for an 8xN multiplier). */
+  weightBits: number;
+  /** Two's complement operands and product (else unsigned). */
+  signed: boolean;
   /** A gate-level netlist, or only a product table (imported .bin). */
   kind: "netlist" | "table";
   /** "model": estimated from the netlist (cost.ts); "given": supplied at import. */
@@ -32,9 +36,9 @@ export interface MultiplierInfo {
   relativeArea: number;
   /** Energy per multiplication = power x 1.43 ns, pJ. */
   energyPj: number;
-  /** Exhaustive error metrics over all 65,536 operand pairs. */
+  /** Exhaustive error metrics over all 256 x 2^N operand pairs (metrics.ts). */
   metrics: ErrorMetrics;
-  /** SHA-256 of the table (65,536 little-endian uint16, index a * 256 + b). */
+  /** SHA-256 of the table (256 x 2^N little-endian uint16, index a * 2^N + b; products.ts). */
   tableSha256: string;
 }
 
@@ -57,6 +61,8 @@ export function infoFromCharacterisation(
 ): MultiplierInfo {
   return {
     ...base,
+    weightBits: c.operands.weightBits,
+    signed: c.operands.signed,
     kind: "netlist",
     costSource: "model",
     cells: c.cells,

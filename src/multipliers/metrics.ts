@@ -1,12 +1,21 @@
 /**
  * Exhaustive error metrics as approximate-circuit libraries define them. With
- * e = approx(a, b) - a * b over all operand pairs:
+ * e = approx(a, b) - a * b over all operand pairs of the circuit's operand ranges (0..255 and
+ * 0..2^N - 1 unsigned; -128..127 and -2^(N-1)..2^(N-1) - 1 two's complement):
  * - MAE = mean |e|, WCE = max |e|, MSE = mean e^2,
  * - EP = share of pairs with e != 0,
- * - MRE = mean |e| / (a * b) over the pairs with a * b != 0,
- * - MAE% = MAE / 2^16 * 100 and WCE% = WCE / 2^16 * 100 (per cent of the output range),
- *   EP% = EP * 100, MRE% = MRE * 100.
+ * - MRE = mean |e| / |a * b| over the pairs with a * b != 0,
+ * - MAE% = MAE / 2^(8+N) * 100 and WCE% = WCE / 2^(8+N) * 100 (per cent of the output range,
+ *   2^16 for 8x8), EP% = EP * 100, MRE% = MRE * 100.
  */
+import {
+  checkTableSize,
+  type Operands,
+  operandValue,
+  productValues,
+  tableSize,
+  UNSIGNED_8X8,
+} from "./products.ts";
 
 export interface ErrorMetrics {
   mae: number;
@@ -75,21 +84,38 @@ export function errorMetricsOf(
   };
 }
 
-let exactProducts: Uint16Array | undefined;
+const exactTables = new Map<string, Uint16Array>();
 
-/** a * b for every pair, index a * 256 + b: the reference the metrics compare against. */
-export function exactProductTable(): Uint16Array {
-  if (!exactProducts) {
-    exactProducts = new Uint16Array(65536);
-    for (let a = 0; a < 256; a++) for (let b = 0; b < 256; b++) exactProducts[a * 256 + b] = a * b;
+/**
+ * The table of the exact multiplier of these operands (default 8x8 unsigned: a * b at index
+ * a * 256 + b): the reference the metrics compare against.
+ */
+export function exactProductTable(operands: Operands = UNSIGNED_8X8): Uint16Array {
+  const key = `${operands.weightBits} ${operands.signed}`;
+  let table = exactTables.get(key);
+  if (!table) {
+    const n = operands.weightBits;
+    table = new Uint16Array(tableSize(n));
+    for (let a = 0; a < 256; a++) {
+      for (let b = 0; b < 1 << n; b++) {
+        const product = operandValue(a, 8, operands.signed) * operandValue(b, n, operands.signed);
+        table[(a << n) | b] = product & 0xffff;
+      }
+    }
+    exactTables.set(key, table);
   }
-  return exactProducts;
+  return table;
 }
 
-/** Metrics of a 256x256 product table (index a * 256 + b) over all 65,536 pairs. */
-export function errorMetrics(table: Uint16Array): ErrorMetrics {
-  if (table.length !== 65536) {
-    throw new Error(`errorMetrics: expected a table of 65,536 products, found ${table.length}`);
-  }
-  return errorMetricsOf(table, exactProductTable(), 65536);
+/**
+ * Metrics of a product table over all its operand pairs, read as `operands` say (default 8x8
+ * unsigned, 65,536 pairs).
+ */
+export function errorMetrics(table: Uint16Array, operands: Operands = UNSIGNED_8X8): ErrorMetrics {
+  checkTableSize(table, operands, "errorMetrics");
+  return errorMetricsOf(
+    productValues(table, operands),
+    productValues(exactProductTable(operands), operands),
+    2 ** (8 + operands.weightBits),
+  );
 }

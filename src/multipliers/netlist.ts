@@ -211,6 +211,18 @@ export function validateNetlist(netlist: Netlist): void {
       throw new NetlistError(`output O[${k}]: reads ${wireName(w)}, beyond the ${n}-bit operand B`);
     }
   });
+  // Above an 8xN product's 8 + N bits, O is 0 or (signed) the product's sign bit.
+  const top = OPERAND_BITS + (n ?? OPERAND_BITS) - 1;
+  for (let k = top + 1; k < PRODUCT_BITS; k++) {
+    const want = netlist.signed ? netlist.outputs[top] : CONST0;
+    if (netlist.outputs[k] !== want) {
+      throw new NetlistError(
+        `output O[${k}]: expected ${
+          netlist.signed ? `the sign bit O[${top}] (wire ${want})` : "constant 0"
+        } above the ${top + 1}-bit product, found wire ${netlist.outputs[k]}`,
+      );
+    }
+  }
 }
 
 /** Number of cells of each kind, kinds in CELL_KINDS order, absent kinds left out. */

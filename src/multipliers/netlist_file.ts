@@ -13,7 +13,8 @@
  *   ]
  * }
  * ```
- * Wire numbers as in netlist.ts: cell k's outputs follow those of cell k - 1.
+ * Wire numbers as in netlist.ts: cell k's outputs follow those of cell k - 1. An 8xN or a
+ * signed multiplier also has `"weightBits": N` and `"signed": true` after its name.
  */
 import { type CellKind, type Netlist, NetlistError, validateNetlist } from "./netlist.ts";
 
@@ -28,6 +29,8 @@ export function netlistToJson(name: string, netlist: Netlist): string {
     "{",
     `  "format": ${JSON.stringify(NETLIST_FORMAT)},`,
     `  "name": ${JSON.stringify(name)},`,
+    ...(netlist.weightBits !== undefined ? [`  "weightBits": ${netlist.weightBits},`] : []),
+    ...(netlist.signed ? [`  "signed": true,`] : []),
     `  "outputs": ${list(netlist.outputs)},`,
     `  "cells": [${cells.length ? "\n" + cells.join(",\n") + "\n  " : ""}]`,
     "}",
@@ -48,7 +51,14 @@ export function netlistFromJson(text: string, file: string): { name: string; net
 
 /** Validates the parsed JSON of a netlist (also used where a netlist is embedded in a record). */
 export function netlistFromObject(doc: unknown, file: string): { name: string; netlist: Netlist } {
-  const d = doc as { format?: unknown; name?: unknown; outputs?: unknown; cells?: unknown };
+  const d = doc as {
+    format?: unknown;
+    name?: unknown;
+    outputs?: unknown;
+    cells?: unknown;
+    weightBits?: unknown;
+    signed?: unknown;
+  };
   if (d?.format !== NETLIST_FORMAT) {
     throw new NetlistError(
       `${file}: expected format "${NETLIST_FORMAT}", found ${JSON.stringify(d?.format)}`,
@@ -64,7 +74,12 @@ export function netlistFromObject(doc: unknown, file: string): { name: string; n
     }
     return { kind: c[0] as CellKind, inputs: c.slice(1) as number[] };
   });
-  const netlist: Netlist = { cells, outputs: d.outputs as number[] };
+  const netlist: Netlist = {
+    cells,
+    outputs: d.outputs as number[],
+    ...(d.weightBits !== undefined ? { weightBits: d.weightBits as number } : {}),
+    ...(d.signed !== undefined ? { signed: d.signed as boolean } : {}),
+  };
   try {
     validateNetlist(netlist);
   } catch (e) {

@@ -61,20 +61,27 @@ class Simplifier {
     return outs;
   }
 
+  /** a is b inverted or b is a inverted (x & ~x is 0, x ^ ~x is 1, ...). */
+  #opposite(a: number, b: number): boolean {
+    return isConst(a) && isConst(b)
+      ? a !== b
+      : this.#inverted.get(a) === b || this.#inverted.get(b) === a;
+  }
+
   not(a: number): number {
     if (isConst(a)) return 1 - a;
     return this.#inverted.get(a) ?? this.#emit("NOT", [a])[0];
   }
 
   and(a: number, b: number): number {
-    if (a === CONST0 || b === CONST0) return CONST0;
+    if (a === CONST0 || b === CONST0 || this.#opposite(a, b)) return CONST0;
     if (a === CONST1) return b;
     if (b === CONST1 || a === b) return a;
     return this.#emit("AND2", [a, b])[0];
   }
 
   or(a: number, b: number): number {
-    if (a === CONST1 || b === CONST1) return CONST1;
+    if (a === CONST1 || b === CONST1 || this.#opposite(a, b)) return CONST1;
     if (a === CONST0) return b;
     if (b === CONST0 || a === b) return a;
     return this.#emit("OR2", [a, b])[0];
@@ -82,6 +89,7 @@ class Simplifier {
 
   xor(a: number, b: number): number {
     if (a === b) return CONST0;
+    if (this.#opposite(a, b)) return CONST1;
     if (a === CONST0) return b;
     if (b === CONST0) return a;
     if (a === CONST1) return this.not(b);
@@ -90,17 +98,23 @@ class Simplifier {
   }
 
   nand(a: number, b: number): number {
-    if (isConst(a) || isConst(b) || a === b) return this.not(this.and(a, b));
+    if (isConst(a) || isConst(b) || a === b || this.#opposite(a, b)) {
+      return this.not(this.and(a, b));
+    }
     return this.#emit("NAND2", [a, b])[0];
   }
 
   nor(a: number, b: number): number {
-    if (isConst(a) || isConst(b) || a === b) return this.not(this.or(a, b));
+    if (isConst(a) || isConst(b) || a === b || this.#opposite(a, b)) {
+      return this.not(this.or(a, b));
+    }
     return this.#emit("NOR2", [a, b])[0];
   }
 
   xnor(a: number, b: number): number {
-    if (isConst(a) || isConst(b) || a === b) return this.not(this.xor(a, b));
+    if (isConst(a) || isConst(b) || a === b || this.#opposite(a, b)) {
+      return this.not(this.xor(a, b));
+    }
     return this.#emit("XNOR2", [a, b])[0];
   }
 
@@ -123,6 +137,7 @@ class Simplifier {
     if (b === CONST0) return [a, CONST0];
     if (b === CONST1) return [this.not(a), a];
     if (a === b) return [CONST0, a];
+    if (this.#opposite(a, b)) return [CONST1, CONST0];
     const [s, c] = this.#emit("HA", [a, b]);
     return [s, c];
   }
@@ -138,13 +153,19 @@ class Simplifier {
     if (a === b) return [c, a];
     if (a === c) return [b, a];
     if (b === c) return [a, b];
+    // x + ~x + y = 1 + y: sum ~y, carry y.
+    if (this.#opposite(a, b)) return [this.not(c), c];
+    if (this.#opposite(a, c)) return [this.not(b), b];
+    if (this.#opposite(b, c)) return [this.not(a), a];
     const [s, co] = this.#emit("FA", [a, b, c]);
     return [s, co];
   }
 
   /** Majority of three, when an FA's sum is not needed. */
   majority(a: number, b: number, c: number): number {
-    if ([a, b, c].some(isConst) || a === b || a === c || b === c) return this.fa(a, b, c)[1];
+    const degenerate = [a, b, c].some(isConst) || a === b || a === c || b === c ||
+      this.#opposite(a, b) || this.#opposite(a, c) || this.#opposite(b, c);
+    if (degenerate) return this.fa(a, b, c)[1];
     return this.mux(this.xor(a, b), a, c);
   }
 }

@@ -4,9 +4,12 @@
  * Every wire holds 2048 uint32 words, one bit per operand pair: pair p = a * 256 + b sits in
  * word p >>> 5, bit p & 31. So A's bits are constant across a word (a = word >>> 3) and B's
  * low five bits follow fixed masks inside every word. Each cell then costs 2048 word
- * operations for all pairs at once.
+ * operations for all pairs at once. An 8xN netlist reads only B[0..N-1], so its pairs repeat
+ * every 2^N values of b: its table keeps the first 2^N of each row, and signal probabilities
+ * over all 65,536 pairs equal those over its 256 x 2^N.
  */
-import { firstOutputs, type Netlist, OPERAND_BITS, wireCount } from "./netlist.ts";
+import { firstOutputs, type Netlist, OPERAND_BITS, operandsOf, wireCount } from "./netlist.ts";
+import { tableSize } from "./products.ts";
 
 export const PAIRS = 65536;
 export const WORDS = PAIRS / 32;
@@ -15,7 +18,7 @@ export const WORDS = PAIRS / 32;
 const B_LOW_MASKS = [0xaaaaaaaa, 0xcccccccc, 0xf0f0f0f0, 0xff00ff00, 0xffff0000];
 
 export interface Simulation {
-  /** 256x256 products, index a * 256 + b. */
+  /** The product table (products.ts): 256 x 2^N products, index a * 2^N + b. */
   table: Uint16Array;
   /**
    * Signal probability of every wire (share of the 65,536 pairs where it reads 1), indexed
@@ -102,8 +105,18 @@ export function simulateWires(netlist: Netlist): Uint32Array {
   return values;
 }
 
-/** Gathers O[15:0] of every pair into a product table. */
+/** O[15:0] of every pair of the netlist's operands, as a product table. */
 function gatherTable(netlist: Netlist, values: Uint32Array): Uint16Array {
+  const full = gatherAllPairs(netlist, values);
+  const n = operandsOf(netlist).weightBits;
+  if (n === OPERAND_BITS) return full;
+  const table = new Uint16Array(tableSize(n));
+  for (let a = 0; a < 256; a++) table.set(full.subarray(a * 256, a * 256 + (1 << n)), a << n);
+  return table;
+}
+
+/** Gathers O[15:0] of all 65,536 pairs, index a * 256 + b. */
+function gatherAllPairs(netlist: Netlist, values: Uint32Array): Uint16Array {
   const table = new Uint16Array(PAIRS);
   netlist.outputs.forEach((wire, k) => {
     const base = wire * WORDS;
@@ -141,7 +154,7 @@ export function simulate(netlist: Netlist): Simulation {
   return { table: gatherTable(netlist, values), ones };
 }
 
-/** Only the product table (index a * 256 + b). */
+/** Only the product table (index a * 2^N + b; a * 256 + b for 8x8). */
 export function simulateTable(netlist: Netlist): Uint16Array {
   return gatherTable(netlist, simulateWires(netlist));
 }

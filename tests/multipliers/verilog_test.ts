@@ -168,8 +168,8 @@ Deno.test("verilog import: bad files name the file, the line and what was expect
     ],
     [
       "arithmetic",
-      header + "  assign O = A + B;\nendmodule",
-      /bad\.v:2: expected a bitwise operator \(arithmetic and comparison operators are not supported\), found '\+'/,
+      header + "  assign O = A * B;\nendmodule",
+      /bad\.v:2: expected a bitwise operator, \+ or - \(other arithmetic and comparison operators are not supported\), found '\*'/,
     ],
     [
       "x constant",

@@ -1,37 +1,74 @@
 /**
- * Generators of 8x8 unsigned multipliers, written from the published definitions of each
- * family. Each returns an optimised netlist (see optimise.ts); nothing here computes a
- * product: tables always come from simulating these netlists.
+ * Generators of multipliers, written from the published definitions of each family. Each
+ * returns an optimised netlist (see optimise.ts); nothing here computes a product: tables
+ * always come from simulating these netlists. The array families also build 8xN and two's
+ * complement (Baugh-Wooley) circuits, given an ArrayShape; the others are 8x8 unsigned.
  */
 import { NetlistBuilder } from "../builder.ts";
 import { CONST0, type Netlist, OPERAND_BITS, PRODUCT_BITS, wireA, wireB } from "../netlist.ts";
 import { optimise } from "../optimise.ts";
 import {
+  type ArrayShape,
+  baughWooleyConstant,
   type BitRow,
   constantRow,
   type KeepPartialProduct,
   partialProductRows,
   reduceRows,
+  UNSIGNED_8X8_ARRAY,
 } from "./array.ts";
 import { bitsFor, leadingOne, rippleAdd, shiftLeft, shiftRight } from "./blocks.ts";
 
 const N = OPERAND_BITS;
 const operandA = () => Array.from({ length: N }, (_, j) => wireA(j));
-const operandB = () => Array.from({ length: N }, (_, i) => wireB(i));
+const operandB = (n = N) => Array.from({ length: n }, (_, i) => wireB(i));
+
+/** Bits of an array's product: 8 + N. */
+const productBits = (shape: ArrayShape) => N + shape.weightBits;
+
+/** The netlist whose product is `product` (8 + N bits), sign- or zero-extended to O[15:0]. */
+function arrayNetlist(b: NetlistBuilder, product: number[], shape: ArrayShape): Netlist {
+  const top = product[productBits(shape) - 1];
+  const outputs = Array.from(
+    { length: PRODUCT_BITS },
+    (_, k) => k < productBits(shape) ? product[k] : shape.signed ? top : CONST0,
+  );
+  return optimise(b.build(outputs, shape));
+}
+
+/** The Baugh-Wooley constant of a signed array (0 unsigned), with its bits below `from` cleared. */
+function arrayConstant(shape: ArrayShape, from = 0): number {
+  if (!shape.signed) return 0;
+  const c = baughWooleyConstant(N, shape.weightBits);
+  return c - (c % 2 ** from);
+}
 
 /**
  * An array multiplier that keeps only some partial products (the others are omitted with
- * their cells), plus an optional constant added into the array.
+ * their cells), plus an optional constant added into the array (modulo 2^(8+N)). A signed
+ * array adds its Baugh-Wooley constant from weight `constantFrom` up.
  */
-export function keptArray(keep: KeepPartialProduct, constant = 0): Netlist {
+export function keptArray(
+  keep: KeepPartialProduct,
+  constant = 0,
+  shape: ArrayShape = UNSIGNED_8X8_ARRAY,
+  constantFrom = 0,
+): Netlist {
   const b = new NetlistBuilder();
-  const rows: BitRow[] = [constantRow(constant), ...partialProductRows(b, keep)];
-  return optimise(b.build(reduceRows(b, rows)));
+  const width = productBits(shape);
+  const rows: BitRow[] = [
+    constantRow((constant + arrayConstant(shape, constantFrom)) % 2 ** width),
+    ...partialProductRows(b, keep, operandA(), operandB(shape.weightBits), shape.signed),
+  ];
+  return arrayNetlist(b, reduceRows(b, rows, { width }), shape);
 }
 
-/** The exact carry-save array multiplier: 64 AND2, 48 FA, 8 HA. */
-export function exactArray(): Netlist {
-  return keptArray(() => true);
+/**
+ * The exact carry-save array multiplier: 64 AND2, 48 FA, 8 HA for 8x8 unsigned; an 8xN or
+ * Baugh-Wooley signed array for other shapes.
+ */
+export function exactArray(shape: ArrayShape = UNSIGNED_8X8_ARRAY): Netlist {
+  return keptArray(() => true, 0, shape);
 }
 
 /**
@@ -55,11 +92,19 @@ export function truncationCompensation(k: number): number {
 
 /**
  * Truncated multiplier: the partial products of the k least significant columns (weight < k)
- * are not generated, so their adders disappear too; with `compensate`, the constant of
- * `truncationCompensation(k)` is added in the kept columns.
+ * are not generated, so their adders disappear too; with `compensate` (8x8 unsigned only),
+ * the constant of `truncationCompensation(k)` is added in the kept columns. A signed array
+ * also drops the bits of its constant below k.
  */
-export function truncated(k: number, compensate = false): Netlist {
-  return keptArray((i, j) => i + j >= k, compensate ? truncationCompensation(k) : 0);
+export function truncated(
+  k: number,
+  compensate = false,
+  shape: ArrayShape = UNSIGNED_8X8_ARRAY,
+): Netlist {
+  if (compensate && (shape.signed || shape.weightBits !== N)) {
+    throw new Error("truncated: the constant compensation is defined for 8x8 unsigned arrays");
+  }
+  return keptArray((i, j) => i + j >= k, compensate ? truncationCompensation(k) : 0, shape, k);
 }
 
 /**
@@ -67,21 +112,41 @@ export function truncated(k: number, compensate = false): Netlist {
  * level (rows of B[0..h-1]) and right of the vertical break level (weights below v) are
  * omitted, i.e. pp(i, j) is kept iff i >= h and i + j >= v.
  */
-export function brokenArray(h: number, v: number): Netlist {
-  return keptArray((i, j) => i >= h && i + j >= v);
+export function brokenArray(h: number, v: number, shape: ArrayShape = UNSIGNED_8X8_ARRAY): Netlist {
+  return keptArray((i, j) => i >= h && i + j >= v, 0, shape, v);
 }
 
-/** Operand truncation: A's ta and B's tb low bits read as 0, and the array shrinks with them. */
-export function operandTruncation(ta: number, tb: number): Netlist {
-  return keptArray((i, j) => j >= ta && i >= tb);
+/**
+ * Operand truncation: A's ta and B's tb low bits read as 0, and the array shrinks with them.
+ * (In a signed array a zero bit still enters the NANDs of the sign row, so the bits are tied
+ * to 0 rather than their products dropped.)
+ */
+export function operandTruncation(
+  ta: number,
+  tb: number,
+  shape: ArrayShape = UNSIGNED_8X8_ARRAY,
+): Netlist {
+  if (!shape.signed) return keptArray((i, j) => j >= ta && i >= tb, 0, shape);
+  const b = new NetlistBuilder();
+  const a = operandA().map((w, j) => (j < ta ? CONST0 : w));
+  const x = operandB(shape.weightBits).map((w, i) => (i < tb ? CONST0 : w));
+  const width = productBits(shape);
+  const rows = [
+    constantRow(arrayConstant(shape)),
+    ...partialProductRows(b, () => true, a, x, true),
+  ];
+  return arrayNetlist(b, reduceRows(b, rows, { width }), shape);
 }
 
 /**
  * Partial-product perforation (Zervakis et al.): the k consecutive partial-product rows of
- * B[j..j+k-1] are not generated.
+ * B[j..j+k-1] are not generated (never the sign row of a signed array).
  */
-export function perforated(j: number, k: number): Netlist {
-  return keptArray((i) => i < j || i >= j + k);
+export function perforated(j: number, k: number, shape: ArrayShape = UNSIGNED_8X8_ARRAY): Netlist {
+  if (j + k > shape.weightBits || (shape.signed && j + k > shape.weightBits - 1)) {
+    throw new Error(`perforated: rows ${j}..${j + k - 1} are not magnitude rows of B`);
+  }
+  return keptArray((i) => i < j || i >= j + k, 0, shape);
 }
 
 /**
@@ -89,9 +154,18 @@ export function perforated(j: number, k: number): Netlist {
  * lower-part-OR cell (Mahdiani et al.'s LOA idea applied to the array): the column's bits are
  * ORed and no carry leaves the lower part.
  */
-export function orLower(k: number): Netlist {
+export function orLower(k: number, shape: ArrayShape = UNSIGNED_8X8_ARRAY): Netlist {
   const b = new NetlistBuilder();
-  return optimise(b.build(reduceRows(b, partialProductRows(b), { orBelow: k })));
+  const width = productBits(shape);
+  const rows = partialProductRows(
+    b,
+    () => true,
+    operandA(),
+    operandB(shape.weightBits),
+    shape.signed,
+  );
+  if (shape.signed) rows.unshift(constantRow(arrayConstant(shape)));
+  return arrayNetlist(b, reduceRows(b, rows, { orBelow: k, width }), shape);
 }
 
 /** Kulkarni et al.'s 2x2 block: exact except 3 x 3 = 7 (3 output bits). */

@@ -4,13 +4,35 @@
  * bits and combinational loops are refused with the line numbers involved, logic that
  * reaches no output is dropped, and the cells are numbered in topological order.
  *
- * Widths follow Verilog for unsigned values: operands of bitwise operators and ?: are
- * zero-extended to the width of the context, assignments truncate or zero-extend.
+ * Widths and signedness follow Verilog: an expression is signed when all its operands are
+ * (signed nets, `'s` and unsized decimal constants; selects and concatenations are
+ * unsigned); operands of bitwise operators, + - and ?: are extended to the width of the
+ * context, with their sign bit when the expression is signed and zeros otherwise;
+ * assignments truncate or extend. `+` and `-` become ripple-carry adders.
  */
-import { type CellKind, FIRST_CELL_WIRE, type Netlist, wireA, wireB } from "../netlist.ts";
+import {
+  type CellKind,
+  CONST0,
+  CONST1,
+  FIRST_CELL_WIRE,
+  MIN_WEIGHT_BITS,
+  type Netlist,
+  OPERAND_BITS,
+  operandFields,
+  PRODUCT_BITS,
+  wireA,
+  wireB,
+} from "../netlist.ts";
 import { optimise } from "../optimise.ts";
 import { VerilogError } from "./lexer.ts";
-import { type Expr, type GatePrimitive, type Module, parseVerilog, type Range } from "./parser.ts";
+import {
+  type Expr,
+  type GatePrimitive,
+  type Module,
+  parseVerilog,
+  type PortDecl,
+  type Range,
+} from "./parser.ts";
 
 /**
  * A signal reference: >= 0 is a source (0/1 constants, 2..17 operand bits, cell outputs
@@ -38,6 +60,7 @@ interface Net {
   range: Range;
   width: number;
   bits: number[]; // net ids, offset 0 = least significant
+  signed: boolean;
   line: number;
 }
 
@@ -52,9 +75,17 @@ const PRIMITIVE_CELL: Record<Exclude<GatePrimitive, "not" | "buf">, CellKind> = 
   xnor: "XNOR2",
 };
 
+/** Bitwise operators whose inversion is one cell. */
+const INVERTED: Partial<Record<string, CellKind>> = { "&": "NAND2", "|": "NOR2", "^": "XNOR2" };
+
 export interface ElaborateOptions {
   /** Name of the top module; by default the only module no other module instantiates. */
   top?: string;
+  /**
+   * Read the operands as two's complement (true) or unsigned (false); by default as the
+   * ports are declared. Contradicting `signed` ports is an error.
+   */
+  signed?: boolean;
 }
 
 class Elaborator {
@@ -77,7 +108,14 @@ class Elaborator {
     return outs;
   }
 
-  declare(scope: Scope, prefix: string, name: string, range: Range | undefined, line: number): Net {
+  declare(
+    scope: Scope,
+    prefix: string,
+    name: string,
+    range: Range | undefined,
+    line: number,
+    signed = false,
+  ): Net {
     const existing = scope.get(name);
     if (existing) this.error(line, `'${name}' is declared twice (first at line ${existing.line})`);
     const r = range ?? { msb: 0, lsb: 0 };
@@ -87,7 +125,7 @@ class Elaborator {
       this.nets.push({ name: range ? `${prefix}${name}[${index}]` : `${prefix}${name}`, line });
       return this.nets.length - 1;
     });
-    const net = { range: r, width, bits, line };
+    const net = { range: r, width, bits, signed, line };
     scope.set(name, net);
     return net;
   }
@@ -117,7 +155,7 @@ class Elaborator {
       case "num":
         return e.width;
       case "unary":
-        return e.op === "~" ? this.selfWidth(e.e, scope) : 1;
+        return e.op === "~" || e.op === "-" ? this.selfWidth(e.e, scope) : 1;
       case "binary":
         return e.op === "&&" || e.op === "||"
           ? 1
@@ -131,9 +169,38 @@ class Elaborator {
     }
   }
 
-  /** The bits of an expression, exactly `width` of them (zero-extended or truncated). */
-  evaluate(e: Expr, scope: Scope, width: number): Ref[] {
-    const fit = (bits: Ref[]) => Array.from({ length: width }, (_, k) => bits[k] ?? 0);
+  /** Whether an expression is signed (all its operands are), as Verilog decides. */
+  isSigned(e: Expr, scope: Scope): boolean {
+    switch (e.t) {
+      case "id":
+        return this.lookup(scope, e.name, e.line).signed;
+      case "num":
+        return e.signed;
+      case "unary":
+        return (e.op === "~" || e.op === "-") && this.isSigned(e.e, scope);
+      case "binary":
+        return e.op !== "&&" && e.op !== "||" && this.isSigned(e.l, scope) &&
+          this.isSigned(e.r, scope);
+      case "cond":
+        return this.isSigned(e.a, scope) && this.isSigned(e.b, scope);
+      default:
+        return false;
+    }
+  }
+
+  /** A self-determined operand: its own width and signedness. */
+  operand(e: Expr, scope: Scope): Ref[] {
+    return this.evaluate(e, scope, this.selfWidth(e, scope), this.isSigned(e, scope));
+  }
+
+  /**
+   * The bits of an expression, exactly `width` of them: truncated, or extended with the sign
+   * bit in a signed context (`signed`: the whole context-determined expression is signed)
+   * and with zeros otherwise.
+   */
+  evaluate(e: Expr, scope: Scope, width: number, signed = this.isSigned(e, scope)): Ref[] {
+    const fit = (bits: Ref[]) =>
+      Array.from({ length: width }, (_, k) => bits[k] ?? (signed ? bits[bits.length - 1] : 0));
     switch (e.t) {
       case "id":
         return fit(this.lookup(scope, e.name, e.line).bits.map(netRef));
@@ -156,10 +223,23 @@ class Elaborator {
       case "num":
         return fit(Array.from({ length: e.width }, (_, k) => Number((e.value >> BigInt(k)) & 1n)));
       case "unary": {
-        if (e.op === "~") {
-          return this.evaluate(e.e, scope, width).map((x) => this.cell("NOT", [x], e.line)[0]);
+        const inner = e.e;
+        if (e.op === "~" && inner.t === "binary" && INVERTED[inner.op]) {
+          // ~(a & b) is a NAND2 (as the nand primitive), not an AND2 and a NOT.
+          const w = Math.max(width, this.selfWidth(inner, scope));
+          const l = this.evaluate(inner.l, scope, w, signed);
+          const r = this.evaluate(inner.r, scope, w, signed);
+          return fit(l.map((x, k) => this.cell(INVERTED[inner.op]!, [x, r[k]], e.line)[0]));
         }
-        const bits = this.evaluate(e.e, scope, this.selfWidth(e.e, scope));
+        if (e.op === "~" || e.op === "-") {
+          const w = Math.max(width, this.selfWidth(e, scope));
+          const inverted = this.evaluate(e.e, scope, w, signed).map((x) =>
+            this.cell("NOT", [x], e.line)[0]
+          );
+          // -x = ~x + 1.
+          return fit(e.op === "~" ? inverted : this.add(inverted, [], CONST1, e.line));
+        }
+        const bits = this.operand(e.e, scope);
         const reduced = e.op === "!"
           ? this.cell("NOT", [this.reduce("OR2", bits, e.line)], e.line)[0]
           : this.reduceUnary(e.op, bits, e.line);
@@ -167,20 +247,18 @@ class Elaborator {
       }
       case "binary": {
         if (e.op === "&&" || e.op === "||") {
-          const l = this.reduce(
-            "OR2",
-            this.evaluate(e.l, scope, this.selfWidth(e.l, scope)),
-            e.line,
-          );
-          const r = this.reduce(
-            "OR2",
-            this.evaluate(e.r, scope, this.selfWidth(e.r, scope)),
-            e.line,
-          );
+          const l = this.reduce("OR2", this.operand(e.l, scope), e.line);
+          const r = this.reduce("OR2", this.operand(e.r, scope), e.line);
           return fit(this.cell(e.op === "&&" ? "AND2" : "OR2", [l, r], e.line));
         }
         const w = Math.max(width, this.selfWidth(e, scope));
-        const l = this.evaluate(e.l, scope, w), r = this.evaluate(e.r, scope, w);
+        const l = this.evaluate(e.l, scope, w, signed), r = this.evaluate(e.r, scope, w, signed);
+        if (e.op === "+") return fit(this.add(l, r, CONST0, e.line));
+        if (e.op === "-") {
+          // l - r = l + ~r + 1.
+          const notR = r.map((x) => this.cell("NOT", [x], e.line)[0]);
+          return fit(this.add(l, notR, CONST1, e.line));
+        }
         const kind: CellKind = {
           "&": "AND2",
           "|": "OR2",
@@ -190,23 +268,36 @@ class Elaborator {
         return fit(l.map((x, k) => this.cell(kind, [x, r[k]], e.line)[0]));
       }
       case "cond": {
-        const c = this.reduce("OR2", this.evaluate(e.c, scope, this.selfWidth(e.c, scope)), e.line);
+        const c = this.reduce("OR2", this.operand(e.c, scope), e.line);
         const w = Math.max(width, this.selfWidth(e, scope));
-        const a = this.evaluate(e.a, scope, w), b = this.evaluate(e.b, scope, w);
+        const a = this.evaluate(e.a, scope, w, signed), b = this.evaluate(e.b, scope, w, signed);
         return fit(a.map((x, k) => this.cell("MUX2", [c, b[k], x], e.line)[0]));
       }
       case "concat": {
         const bits: Ref[] = [];
-        for (let p = e.parts.length - 1; p >= 0; p--) {
-          bits.push(...this.evaluate(e.parts[p], scope, this.selfWidth(e.parts[p], scope)));
-        }
+        for (let p = e.parts.length - 1; p >= 0; p--) bits.push(...this.operand(e.parts[p], scope));
         return fit(bits);
       }
       case "repl": {
-        const one = this.evaluate(e.e, scope, this.selfWidth(e.e, scope));
+        const one = this.operand(e.e, scope);
         return fit(Array.from({ length: e.count }, () => one).flat());
       }
     }
+  }
+
+  /**
+   * x + y + carry over x's width (y zero-extended), as a ripple of full adders written in
+   * gates, as an exported full adder reads back (the mapper makes them FA cells again).
+   */
+  add(x: Ref[], y: Ref[], carry: Ref, line: number): Ref[] {
+    const gate = (kind: CellKind, a: Ref, b: Ref) => this.cell(kind, [a, b], line)[0];
+    return x.map((xk, k) => {
+      const yk = y[k] ?? CONST0;
+      const t = gate("XOR2", xk, yk);
+      const sum = gate("XOR2", t, carry);
+      carry = gate("OR2", gate("AND2", xk, yk), gate("AND2", carry, t));
+      return sum;
+    });
   }
 
   reduce(kind: CellKind, bits: Ref[], line: number): Ref {
@@ -261,7 +352,7 @@ class Elaborator {
 
   /** Expands a module; `bind` connects its ports (already declared in `scope`). */
   expand(m: Module, prefix: string, scope: Scope, stack: string[]): void {
-    for (const w of m.wires) this.declare(scope, prefix, w.name, w.range, w.line);
+    for (const w of m.wires) this.declare(scope, prefix, w.name, w.range, w.line, w.signed);
     for (const a of m.assigns) {
       const lhs = this.target(a.lhs, scope);
       this.assign(lhs, this.evaluate(a.rhs, scope, lhs.length), a.line);
@@ -349,7 +440,7 @@ class Elaborator {
     const childScope: Scope = new Map();
     for (const name of child.portOrder) {
       const p = child.ports.get(name)!;
-      this.declare(childScope, childPrefix, name, p.range, p.line);
+      this.declare(childScope, childPrefix, name, p.range, p.line, p.signed);
     }
     const connections = new Map<string, Expr | null>();
     if (inst.named) {
@@ -436,47 +527,97 @@ function chooseTop(modules: Module[], file: string, top?: string): Module {
   return roots[0];
 }
 
-/** The operand and product ports: A, B, O by name, or the only two 8-bit inputs and 16-bit output. */
-function multiplierPorts(m: Module, file: string): [string, string, string] {
+const portWidth = (p: { range?: Range }) => p.range ? Math.abs(p.range.msb - p.range.lsb) + 1 : 1;
+
+/** The multiplier's ports: A (8-bit activation operand), B (N bits), O (8 + N bits). */
+interface MultiplierPorts {
+  a: PortDecl;
+  b: PortDecl;
+  o: PortDecl;
+  weightBits: number;
+}
+
+/**
+ * The operand and product ports: A, B, O by name, or else the only two inputs (the 8-bit one,
+ * or the first of two 8-bit ones, is A) and the only output. 8x8 (A[7:0], B[7:0], O[15:0]) or
+ * 8xN (A[7:0], B[N-1:0], O[N+7:0], N = 2..7); any other layout is refused.
+ */
+function multiplierPorts(m: Module, file: string): MultiplierPorts {
   const ports = m.portOrder.map((n) => m.ports.get(n)!);
-  const width = (p: { range?: Range }) => (p.range ? Math.abs(p.range.msb - p.range.lsb) + 1 : 1);
-  const show = ports.map((p) => `${p.dir} ${p.name}[${width(p)}]`).join(", ");
+  const show = ports.map((p) => `${p.dir} ${p.name}[${portWidth(p)}]`).join(", ");
   const fail = (): never => {
     throw new VerilogError(
       file,
       m.line,
       `expected module '${m.name}' to have inputs A[7:0], B[7:0] and output O[15:0], found ${
         show || "no ports"
-      }`,
+      } (an 8xN multiplier has B[N-1:0] and O[N+7:0], N = ${MIN_WEIGHT_BITS}..${OPERAND_BITS - 1})`,
     );
   };
-  const byName = (n: string, dir: string, w: number) => {
-    const p = m.ports.get(n);
-    return p && p.dir === dir && width(p) === w;
-  };
   if (ports.length !== 3) fail();
-  if (byName("A", "input", 8) && byName("B", "input", 8) && byName("O", "output", 16)) {
-    return ["A", "B", "O"];
+  const fits = (a: PortDecl, b: PortDecl, o: PortDecl) => {
+    const n = portWidth(b);
+    return a.dir === "input" && b.dir === "input" && o.dir === "output" &&
+      portWidth(a) === OPERAND_BITS && n >= MIN_WEIGHT_BITS && n <= OPERAND_BITS &&
+      portWidth(o) === OPERAND_BITS + n;
+  };
+  const [a, b, o] = ["A", "B", "O"].map((n) => m.ports.get(n));
+  if (a && b && o) {
+    if (!fits(a, b, o)) fail();
+    return { a, b, o, weightBits: portWidth(b) };
   }
-  const inputs = ports.filter((p) => p.dir === "input" && width(p) === 8);
-  const outputs = ports.filter((p) => p.dir === "output" && width(p) === 16);
+  const inputs = ports.filter((p) => p.dir === "input");
+  const outputs = ports.filter((p) => p.dir === "output");
   if (inputs.length !== 2 || outputs.length !== 1) fail();
-  return [inputs[0].name, inputs[1].name, outputs[0].name];
+  const [x, y] = portWidth(inputs[0]) === OPERAND_BITS ? inputs : [inputs[1], inputs[0]];
+  if (!fits(x, y, outputs[0])) fail();
+  return { a: x, b: y, o: outputs[0], weightBits: portWidth(y) };
+}
+
+/**
+ * Whether the operands are two's complement: as told, else as declared (both operand ports
+ * `signed`). Mixed declarations and a `signed: false` against signed ports are refused.
+ */
+function operandsSigned(ports: MultiplierPorts, file: string, told?: boolean): boolean {
+  const { a, b, o } = ports;
+  if (a.signed !== b.signed) {
+    const [yes, no] = a.signed ? [a, b] : [b, a];
+    throw new VerilogError(
+      file,
+      no.line,
+      `expected both operands signed or both unsigned, found '${yes.name}' declared signed ` +
+        `(line ${yes.line}) and '${no.name}' not`,
+    );
+  }
+  if (told === false && (a.signed || o.signed)) {
+    const p = a.signed ? a : o;
+    throw new VerilogError(
+      file,
+      p.line,
+      `port '${p.name}' is declared signed, but the circuit was to be imported as unsigned ` +
+        `(--unsigned, signed: false); drop the flag to import it as signed`,
+    );
+  }
+  return told ?? a.signed;
 }
 
 /** Parses Verilog text and flattens its top module into an (optimised) multiplier netlist. */
 export function verilogToNetlist(text: string, file: string, options: ElaborateOptions = {}): {
   module: string;
   netlist: Netlist;
+  /** The operand ports were declared `signed`. */
+  declaredSigned: boolean;
 } {
   const modules = parseVerilog(text, file);
   const top = chooseTop(modules, file, options.top);
-  const [aName, bName, oName] = multiplierPorts(top, file);
+  const ports = multiplierPorts(top, file);
+  const signed = operandsSigned(ports, file, options.signed);
+  const [aName, bName, oName] = [ports.a.name, ports.b.name, ports.o.name];
   const el = new Elaborator(modules, file);
   const scope: Scope = new Map();
   for (const name of top.portOrder) {
     const p = top.ports.get(name)!;
-    const net = el.declare(scope, "", name, p.range, p.line);
+    const net = el.declare(scope, "", name, p.range, p.line, p.signed);
     if (name === aName || name === bName) {
       net.bits.forEach((id, k) => {
         el.nets[id].driver = name === aName ? wireA(k) : wireB(k);
@@ -541,6 +682,13 @@ export function verilogToNetlist(text: string, file: string, options: ElaborateO
     for (const s of c.outputs) wireOf.set(s, next++);
     return { kind: c.kind, inputs };
   });
-  const netlist = optimise({ cells, outputs: outputs.map((s) => wireOf.get(s)!) });
-  return { module: top.name, netlist };
+  // An 8xN product has 8 + N bits: above them, O reads its sign bit (signed) or 0.
+  const product = outputs.map((s) => wireOf.get(s)!);
+  const high = signed ? product[product.length - 1] : CONST0;
+  const netlist = optimise({
+    cells,
+    outputs: Array.from({ length: PRODUCT_BITS }, (_, k) => product[k] ?? high),
+    ...operandFields({ weightBits: ports.weightBits, signed }),
+  });
+  return { module: top.name, netlist, declaredSigned: ports.a.signed };
 }

@@ -1,7 +1,8 @@
 /**
  * Writes a netlist as structural Verilog a synthesis tool accepts: one `assign` per gate, and
  * half and full adders as instances of two small modules defined in the same file (named
- * after the circuit, so several exported files can be synthesised together).
+ * after the circuit, so several exported files can be synthesised together). The ports are
+ * A[7:0], B[N-1:0] and O[N+7:0], declared `signed` for a signed multiplier.
  */
 import {
   CONST0,
@@ -10,6 +11,7 @@ import {
   firstOutputs,
   type Netlist,
   OPERAND_BITS,
+  operandsOf,
 } from "../netlist.ts";
 
 function signal(wire: number): string {
@@ -20,7 +22,7 @@ function signal(wire: number): string {
   return `n${wire}`;
 }
 
-/** The Verilog text of a netlist as module `name` with ports A[7:0], B[7:0], O[15:0]. */
+/** The Verilog text of a netlist as module `name` with ports A[7:0], B[N-1:0], O[N+7:0]. */
 export function netlistToVerilog(name: string, netlist: Netlist, comment = ""): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
     throw new Error(`'${name}' is not a Verilog module name`);
@@ -76,15 +78,20 @@ export function netlistToVerilog(name: string, netlist: Netlist, comment = ""): 
         break;
     }
   });
-  netlist.outputs.forEach((w, k) => body.push(`assign O[${k}] = ${signal(w)};`));
+  const { weightBits, signed } = operandsOf(netlist);
+  const productBits = OPERAND_BITS + weightBits;
+  netlist.outputs.slice(0, productBits).forEach((w, k) =>
+    body.push(`assign O[${k}] = ${signal(w)};`)
+  );
+  const sign = signed ? "signed " : "";
 
   const lines: string[] = [];
   for (const c of comment.split("\n").filter((l) => l.length)) lines.push(`// ${c}`);
   lines.push(
     `module ${name} (A, B, O);`,
-    "  input [7:0] A;",
-    "  input [7:0] B;",
-    "  output [15:0] O;",
+    `  input ${sign}[7:0] A;`,
+    `  input ${sign}[${weightBits - 1}:0] B;`,
+    `  output ${sign}[${productBits - 1}:0] O;`,
   );
   for (let i = 0; i < wires.length; i += 12) {
     lines.push(`  wire ${wires.slice(i, i + 12).join(", ")};`);

@@ -1,25 +1,26 @@
 /**
  * Parser of structural Verilog as approximate-circuit libraries publish it:
  * - modules with non-ANSI (`module m(A, B, O); input [7:0] A; ...`) or ANSI headers
- *   (`module m(input [7:0] A, B, output [15:0] O);`),
+ *   (`module m(input [7:0] A, B, output [15:0] O);`), ports and wires optionally `signed`,
  * - `wire` declarations (scalars, vectors, `wire x = expr;`),
- * - `assign` with ~ & | ^ ~^ ~& ~| (binary and reduction), ! && ||, ?:, parentheses,
- *   bit and part selects, concatenation and replication, sized and unsized constants,
+ * - `assign` with ~ & | ^ ~^ ~& ~| (binary and reduction), ! && ||, ?:, binary + and -,
+ *   unary -, parentheses, bit and part selects, concatenation and replication, sized and
+ *   unsized constants (`8'sh80` signed),
  * - gate primitives (`and g1 (y, a, b);`, `not (y, a);`, ...),
  * - instances of modules of the same file with named (`.a(x)`) or positional connections.
- * Anything else (always blocks, regs, parameters, arithmetic operators) is refused with the
- * line number and what was found.
+ * Anything else (always blocks, regs, parameters, other arithmetic and comparison operators)
+ * is refused with the line number and what was found.
  */
 import { describe, type Token, tokenize, VerilogError } from "./lexer.ts";
 
-export type BinaryOp = "&" | "|" | "^" | "~^" | "&&" | "||";
-export type UnaryOp = "~" | "!" | "&" | "|" | "^" | "~&" | "~|" | "~^";
+export type BinaryOp = "&" | "|" | "^" | "~^" | "&&" | "||" | "+" | "-";
+export type UnaryOp = "~" | "!" | "&" | "|" | "^" | "~&" | "~|" | "~^" | "-";
 
 export type Expr =
   | { t: "id"; name: string; line: number }
   | { t: "bit"; name: string; index: number; line: number }
   | { t: "part"; name: string; msb: number; lsb: number; line: number }
-  | { t: "num"; width: number; value: bigint; line: number }
+  | { t: "num"; width: number; value: bigint; signed: boolean; line: number }
   | { t: "unary"; op: UnaryOp; e: Expr; line: number }
   | { t: "binary"; op: BinaryOp; l: Expr; r: Expr; line: number }
   | { t: "cond"; c: Expr; a: Expr; b: Expr; line: number }
@@ -35,12 +36,15 @@ export interface PortDecl {
   name: string;
   dir: "input" | "output";
   range?: Range;
+  /** Declared `signed` (two's complement). */
+  signed: boolean;
   line: number;
 }
 
 export interface WireDecl {
   name: string;
   range?: Range;
+  signed: boolean;
   line: number;
 }
 
@@ -94,7 +98,7 @@ const UNSUPPORTED: Record<string, string> = {
   integer: "an integer",
 };
 
-const ARITHMETIC = ["+", "-", "*", "/", "%", "<<", ">>", "==", "!=", "<", ">", "<=", ">="];
+const ARITHMETIC = ["*", "/", "%", "<<", ">>", "==", "!=", "<", ">", "<=", ">="];
 
 class Parser {
   #i = 0;
@@ -199,18 +203,20 @@ class Parser {
   ansiPorts(m: Module): void {
     let dir: "input" | "output" | undefined;
     let range: Range | undefined;
+    let signed = false;
     do {
       const t = this.peek;
       if (this.isWord("inout")) this.fail(t, "input or output (inout is not supported)");
       if (this.isWord("input") || this.isWord("output")) {
         dir = this.next().text as "input" | "output";
         this.accept("wire");
+        signed = this.accept("signed");
         range = this.range();
       } else if (!dir) {
         this.fail(t, "'input' or 'output'");
       }
       const id = this.identifier("a port name");
-      this.declarePort(m, { name: id.text, dir: dir!, range, line: id.line });
+      this.declarePort(m, { name: id.text, dir: dir!, range, signed, line: id.line });
       m.portOrder.push(id.text);
     } while (this.accept(","));
   }
@@ -236,6 +242,7 @@ class Parser {
     if (t.text === "input" || t.text === "output") {
       this.next();
       this.accept("wire");
+      const signed = this.accept("signed");
       const range = this.range();
       do {
         const id = this.identifier("a port name");
@@ -246,16 +253,17 @@ class Parser {
             `'${id.text}' is declared ${t.text} but is not in the port list of '${m.name}'`,
           );
         }
-        this.declarePort(m, { name: id.text, dir: t.text, range, line: id.line });
+        this.declarePort(m, { name: id.text, dir: t.text, range, signed, line: id.line });
       } while (this.accept(","));
       this.expect(";", "',' or ';'");
     } else if (t.text === "wire" || t.text === "tri") {
       this.next();
+      const signed = this.accept("signed");
       const range = this.range();
       do {
         const id = this.identifier("a wire name");
         // A wire may repeat a port's name (`output [15:0] O; wire [15:0] O;`).
-        if (!m.ports.has(id.text)) m.wires.push({ name: id.text, range, line: id.line });
+        if (!m.ports.has(id.text)) m.wires.push({ name: id.text, range, signed, line: id.line });
         if (this.accept("=")) {
           m.assigns.push({
             lhs: { t: "id", name: id.text, line: id.line },
@@ -323,13 +331,13 @@ class Parser {
     }
   }
 
-  // Precedence, lowest first: ?: , ||, &&, |, ^ ~^, &, unary.
+  // Precedence, lowest first: ?: , ||, &&, |, ^ ~^, &, + -, unary.
   expr(): Expr {
     const c = this.binary(0);
     if (this.peek.kind === "sym" && ARITHMETIC.includes(this.peek.text)) {
       this.fail(
         this.peek,
-        "a bitwise operator (arithmetic and comparison operators are not supported)",
+        "a bitwise operator, + or - (other arithmetic and comparison operators are not supported)",
       );
     }
     if (!this.isSym("?")) return c;
@@ -340,7 +348,14 @@ class Parser {
     return { t: "cond", c, a, b, line };
   }
 
-  static readonly LEVELS: string[][] = [["||"], ["&&"], ["|"], ["^", "~^", "^~"], ["&"]];
+  static readonly LEVELS: string[][] = [
+    ["||"],
+    ["&&"],
+    ["|"],
+    ["^", "~^", "^~"],
+    ["&"],
+    ["+", "-"],
+  ];
 
   binary(level: number): Expr {
     if (level === Parser.LEVELS.length) return this.unary();
@@ -355,7 +370,9 @@ class Parser {
 
   unary(): Expr {
     const t = this.peek;
-    if (t.kind === "sym" && ["~", "!", "&", "|", "^", "~&", "~|", "~^", "^~"].includes(t.text)) {
+    if (
+      t.kind === "sym" && ["~", "!", "&", "|", "^", "~&", "~|", "~^", "^~", "-"].includes(t.text)
+    ) {
       this.next();
       const op = (t.text === "^~" ? "~^" : t.text) as UnaryOp;
       return { t: "unary", op, e: this.unary(), line: t.line };
@@ -400,9 +417,12 @@ class Parser {
     }
     if (
       t.kind === "sym" &&
-      ["+", "-", "*", "/", "%", "<<", ">>", "==", "!=", "<", ">"].includes(t.text)
+      ["+", "*", "/", "%", "<<", ">>", "==", "!=", "<", ">"].includes(t.text)
     ) {
-      this.fail(t, "a bitwise expression (arithmetic and comparison operators are not supported)");
+      this.fail(
+        t,
+        "a bitwise or +/- expression (other arithmetic and comparison operators are not supported)",
+      );
     }
     this.fail(t, "an identifier, a constant, '(' or '{'");
   }
@@ -411,7 +431,9 @@ class Parser {
     const m = /^([0-9_]*)(?:'[sS]?([bBoOdDhH])([0-9a-fA-FxXzZ?_]+))?$/.exec(t.text);
     if (!m) this.fail(t, "a number");
     if (m[3] === undefined) {
-      return { t: "num", width: 32, value: BigInt(m[1].replaceAll("_", "")), line: t.line };
+      // An unsized decimal is a signed 32-bit integer in Verilog.
+      const value = BigInt(m[1].replaceAll("_", ""));
+      return { t: "num", width: 32, value, signed: true, line: t.line };
     }
     const digits = m[3].replaceAll("_", "");
     if (/[xXzZ?]/.test(digits)) this.fail(t, "a constant of 0s and 1s (x and z are not supported)");
@@ -424,7 +446,8 @@ class Parser {
     }
     const width = m[1] ? Number(m[1].replaceAll("_", "")) : 32;
     if (width < 1) this.fail(t, "a constant width of at least 1");
-    return { t: "num", width, value: value & ((1n << BigInt(width)) - 1n), line: t.line };
+    const signed = /'[sS]/.test(t.text);
+    return { t: "num", width, value: value & ((1n << BigInt(width)) - 1n), signed, line: t.line };
   }
 }
 
