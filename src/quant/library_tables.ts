@@ -30,7 +30,10 @@ let whole: Promise<ResolvedLibrary> | undefined;
 /** Every multiplier of the default library (what a worker pool gets when not told), resolved
  * once per process. */
 export function wholeLibrary(): Promise<ResolvedLibrary> {
-  whole ??= listMultipliers().then((all) => resolveLibrary(all.map((m) => m.name)));
+  // The 8x8 unsigned circuits: the executor's tables are 8x8 unsigned.
+  whole ??= listMultipliers().then((all) =>
+    resolveLibrary(all.filter((m) => m.weightBits === 8 && !m.signed).map((m) => m.name))
+  );
   whole.catch(() => (whole = undefined));
   return whole;
 }
