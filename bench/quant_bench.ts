@@ -6,7 +6,9 @@
  * Multipliers are chosen to show each kernel path: mul8u_exact (exact dot products, one
  * stream), mul8u_ot_a2b2 (operand truncation: one stream plus the zero-point window sum),
  * mul8u_trunc2 (rank 3: three streams), mul8u_orl6 and mul8u_mitchell (no low-rank form:
- * gathered rows), and mul8u_exact forced onto the scalar table path (the baseline).
+ * gathered rows), and mul8u_exact forced onto the scalar table path (the baseline); then
+ * signed circuits (mul8s_exact, mul8s_trunc6: int8 weights and activations) and 8x4 ones
+ * (mul8x4u_exact, mul8x4u_trunc4: 4-bit weights), each layer's weights coded for them.
  *
  * Run alone: deno run --allow-read --allow-env bench/quant_bench.ts [--model FILE] [--data DIR]
  * (a trained model gives realistic activation sparsity, which the rows path exploits; without
@@ -18,7 +20,11 @@ import { resnet } from "../src/graph/resnet.ts";
 import { resolveLibrary } from "../src/quant/library_tables.ts";
 import type { PathChoice } from "../src/quant/qnetwork.ts";
 import { QuantizedPool } from "../src/quant/qpool.ts";
-import { quantizeWithCalibration } from "../src/quant/quantize.ts";
+import { quantizeModel, rangesNeeded } from "../src/quant/quantize.ts";
+import { calibrateRanges } from "../src/quant/calibrate.ts";
+import type { MultiplierAssignment } from "../src/quant/assignment.ts";
+import { needsCodes, weightCodes } from "../src/quant/bound_plan.ts";
+import { graphCost } from "../src/graph/count.ts";
 import type { SavedModel } from "../src/model/model_file.ts";
 import { ReplicaPool } from "../src/train/replica_pool.ts";
 import { initialWeights } from "../src/train/trainer.ts";
@@ -55,6 +61,10 @@ export const DEFAULT_CASES: [string, PathChoice][] = [
   ["mul8u_orl6", "auto"],
   ["mul8u_mitchell", "auto"],
   ["mul8u_exact", "table"],
+  ["mul8s_exact", "auto"],
+  ["mul8s_trunc6", "auto"],
+  ["mul8x4u_exact", "auto"],
+  ["mul8x4u_trunc4", "auto"],
 ];
 
 /** Float and 8-bit inference images/s of ResNet-8 (or opts.model) with 1 and 2 workers. */
@@ -67,9 +77,19 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
   const images = opts.images ?? Uint8Array.from({ length: count * 3072 }, () => rng.int(256));
   if (images.length < count * 3072) throw new Error(`benchQuantized: fewer than ${count} images`);
   const labels = new Uint8Array(images.length / 3072);
-  const plan = await quantizeWithCalibration(model, images, Math.min(500, count), {
-    method: "minmax",
-  });
+  const ranges = await calibrateRanges(
+    model,
+    images,
+    Math.min(500, count),
+    rangesNeeded(graph),
+    { method: "minmax" },
+  );
+  const layers = [...graphCost(graph).multsByNode.keys()];
+  /** The plan with every layer's weights coded for `assignment`'s multipliers. */
+  const planFor = (assignment: MultiplierAssignment) =>
+    quantizeModel(model, ranges, {
+      codes: needsCodes(assignment, layers) ? weightCodes(assignment, layers) : undefined,
+    });
   const rows: QuantBenchRow[] = [];
   const emit = (r: QuantBenchRow) => {
     rows.push(r);
@@ -103,9 +123,10 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
       pool.close();
     }
     for (const [name, path] of cases) {
+      const assignment: MultiplierAssignment = { defaultName: name, byNode: {}, library };
       const q = await QuantizedPool.create({
-        plan,
-        assignment: { defaultName: name, byNode: {}, library },
+        plan: planFor(assignment),
+        assignment,
         images,
         workers,
         options: { batch: 100, path },

@@ -34,7 +34,10 @@ import { floatAccuracy, type LabelledImages, quantizedAccuracy } from "../src/qu
 import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { findMultiplier } from "../src/quant/multipliers.ts";
 import type { LayerRun } from "../src/quant/qnetwork.ts";
-import { quantizeWithCalibration } from "../src/quant/quantize.ts";
+import { quantizeModel, rangesNeeded } from "../src/quant/quantize.ts";
+import { calibrateRanges } from "../src/quant/calibrate.ts";
+import { needsCodes, weightCodes } from "../src/quant/bound_plan.ts";
+import { BYTE_WEIGHTS, describeCode, sameCode } from "../src/quant/weight_code.ts";
 import { readModelFile } from "../src/model/model_file.ts";
 
 const FLAGS = {
@@ -141,13 +144,17 @@ await runMain(async () => {
     } multiplications per image (${layerIds.length} conv/dense layers)`,
   );
 
-  const plan = await quantizeWithCalibration(
+  const ranges = await calibrateRanges(
     model,
     trainSet.images,
     calibrationCount,
+    rangesNeeded(graph),
     calibration,
-    { weights },
   );
+  const plan = quantizeModel(model, ranges, { weights });
+  // Layers whose multiplier takes signed or narrower weights get them coded so.
+  const codes = needsCodes(assignment, layerIds) ? weightCodes(assignment, layerIds) : undefined;
+  const codedPlan = codes ? quantizeModel(model, ranges, { weights, codes }) : plan;
   const calText = calibration.method === "minmax"
     ? "min-max ranges"
     : `${calibration.percentile}th-percentile ranges`;
@@ -157,6 +164,14 @@ await runMain(async () => {
       `per ${weights === "channel" ? "output channel" : "tensor"}); every product one unsigned ` +
       `8x8 look-up of the multiplier, sums and zero-point terms exact in int32`,
   );
+  if (codes) {
+    const coded = Object.entries(codes).filter(([, c]) => !sameCode(c, BYTE_WEIGHTS));
+    console.log(
+      `weights coded for their multipliers: ${
+        coded.map(([n, c]) => `${n} ${describeCode(c)}`).join(", ")
+      } (signed: symmetric, zero-point 0, activations read as int8 = byte - 128)`,
+    );
+  }
   console.log(`evaluating on the first ${limit} CIFAR-10 test images with ${workers} worker(s)\n`);
 
   const fl = await floatAccuracy(model, test, limit, workers);
@@ -174,12 +189,12 @@ await runMain(async () => {
   if (!allExact) {
     const approxPlan = f.compensate
       ? compensatePlan(
-        plan,
+        codedPlan,
         assignment,
         await activationStats(plan, trainSet.images, calibrationCount),
         { tuneWeights: f["tune-weights"] === true },
       )
-      : plan;
+      : codedPlan;
     ap = await quantizedAccuracy(approxPlan, assignment, test, limit, workers, { path });
     let agree = 0;
     for (let i = 0; i < limit; i++) agree += ap.predictions[i] === ex.predictions[i] ? 1 : 0;

@@ -24,7 +24,7 @@ import { graphCost } from "../graph/count.ts";
 import { CIFAR10_IMAGE_BYTES, prepareEvalBatch } from "../train/augment.ts";
 import type { InferenceSpec, ModelTable, SavedModel } from "../model/model_file.ts";
 import { Network } from "../train/network.ts";
-import { applyCorrections, measureSpec, planFromSpec } from "./spec.ts";
+import { applyCorrections, codesOf, measureSpec, planFromSpec } from "./spec.ts";
 import { type LoadedModel, modelName } from "./model.ts";
 
 /**
@@ -158,7 +158,7 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
       engine: () => instantiateEngine(module),
     });
   }
-  let plan: QPlan = planFromSpec(model, spec, name);
+  let plan: QPlan = planFromSpec(model, spec, name, codesOf(assignment, layerIds));
   if (compensate) plan = applyCorrections(plan, assignment, spec, name);
   let net: QuantizedNetwork | null = new QuantizedNetwork(engine, plan, assignment, { batch });
   const layers = net.layers;
@@ -285,8 +285,13 @@ function assignmentOf(
     const mult = choice.byNode[node] ?? choice.defaultName;
     if (findMultiplier(library, mult)) continue;
     const t = tables.get(mult);
-    if (t) library.push(tableMultiplier(mult, t.table, t.energyPj));
-    else if (mult === EXACT_NAME) library.push(tableMultiplier(mult, exactTable()));
+    if (t) {
+      library.push({
+        ...tableMultiplier(mult, t.table, t.energyPj),
+        ...(t.weights ? { weights: t.weights } : {}),
+        ...(t.offsets ? { offsets: t.offsets } : {}),
+      });
+    } else if (mult === EXACT_NAME) library.push(tableMultiplier(mult, exactTable()));
     else {
       const carried = [...tables.keys()].filter((m) => m !== EXACT_NAME);
       throw new Error(

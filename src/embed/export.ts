@@ -120,6 +120,8 @@ export async function makeSelfContained(
     name: m.name,
     energyPj: m.energyPj,
     table: m.table,
+    ...(m.weights ? { weights: m.weights } : {}),
+    ...(m.offsets ? { offsets: m.offsets } : {}),
   }));
   const available = Math.floor(opts.calibrationImages.length / 3072);
   const recorded = recordedCalibration(model.meta);

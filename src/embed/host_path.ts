@@ -1,15 +1,19 @@
 /**
  * 8-bit logits computed the way `deno task evaluate` computes them, from the float model and
- * calibration images (quantizeWithCalibration, then compensatePlan when compensating, then
- * QuantizedNetwork), without anything stored in the file: the reference a self-contained
+ * calibration images (calibrated ranges, the plan with each layer's weights coded for its
+ * multiplier, then compensatePlan with the exact 8-bit plan's activation statistics when
+ * compensating, then QuantizedNetwork), without anything stored in the file: the reference a self-contained
  * file's classifier must match bit for bit (cli/export.ts --verify, tests/embed).
  */
 import type { Engine } from "../engine/wasm.ts";
 import type { MultiplierAssignment } from "../quant/assignment.ts";
+import { graphCost } from "../graph/count.ts";
+import { codesOf } from "./spec.ts";
 import type { Calibration } from "../quant/calibrate.ts";
 import { activationStats, compensatePlan } from "../quant/compensate.ts";
 import { QuantizedNetwork } from "../quant/qnetwork.ts";
-import { quantizeWithCalibration, type WeightGranularity } from "../quant/quantize.ts";
+import { quantizeModel, rangesNeeded, type WeightGranularity } from "../quant/quantize.ts";
+import { calibrateRanges } from "../quant/calibrate.ts";
 import type { SavedModel } from "../model/model_file.ts";
 
 export interface HostPathOptions {
@@ -33,17 +37,25 @@ export async function hostLogits(
   count: number,
   opts: HostPathOptions,
 ): Promise<Float32Array> {
-  let plan = await quantizeWithCalibration(
+  const layers = [...graphCost(model.graph).multsByNode.keys()];
+  const ranges = await calibrateRanges(
     model,
     opts.calibrationImages,
     opts.calibrationCount,
+    rangesNeeded(model.graph),
     opts.calibration,
-    { weights: opts.weights },
     await opts.engine(),
   );
+  const bytePlan = quantizeModel(model, ranges, { weights: opts.weights });
+  const codes = codesOf(opts.assignment, layers);
+  let plan = codes ? quantizeModel(model, ranges, { weights: opts.weights, codes }) : bytePlan;
+  for (const p of [bytePlan, plan]) {
+    p.notes.calibration = { ...opts.calibration, images: opts.calibrationCount };
+  }
   if (opts.compensate) {
+    // Activation statistics of the exact 8-bit plan, as the search and the file measure them.
     const stats = await activationStats(
-      plan,
+      bytePlan,
       opts.calibrationImages,
       opts.calibrationCount,
       await opts.engine(),

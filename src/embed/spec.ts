@@ -11,7 +11,9 @@
  * No Deno API here: the embedding library bundles this module.
  */
 import type { Engine } from "../engine/wasm.ts";
-import { type MultiplierAssignment, multiplierOf, uniformAssignment } from "../quant/assignment.ts";
+import { type MultiplierAssignment, multiplierOf } from "../quant/assignment.ts";
+import { needsCodes, weightCodes } from "../quant/bound_plan.ts";
+import type { WeightCode } from "../quant/weight_code.ts";
 import { findMultiplier, type ResolvedLibrary } from "../quant/multipliers.ts";
 import { calibrateRanges, type Calibration, type Range } from "../quant/calibrate.ts";
 import { activationStats, compensateWithMaps, remapWeights } from "../quant/compensate.ts";
@@ -74,14 +76,21 @@ export async function measureSpec(model: SavedModel, opts: SpecOptions): Promise
   };
   const approximate = opts.library.filter((m) => !isExactTable(m.table));
   if (approximate.length) {
-    const plan = planFromSpec(model, spec);
-    const stats = await activationStats(plan, opts.images, opts.count, await opts.engine());
+    // Activation statistics of the exact 8-bit plan; a multiplier's corrections are measured
+    // with every layer's weights coded for it (compensate.ts works on any coded plan).
+    const bytePlan = planFromSpec(model, spec);
+    const layers = convSteps(bytePlan).map((s) => s.node);
+    const stats = await activationStats(bytePlan, opts.images, opts.count, await opts.engine());
     const tuneWeights = opts.tuneWeights === true;
     if (tuneWeights) spec.weightMaps = {};
-    for (const { name, table } of approximate) {
+    for (const m of approximate) {
+      const uniform: MultiplierAssignment = { defaultName: m.name, byNode: {}, library: [m] };
+      const codes = codesOf(uniform, layers);
+      const plan = codes ? planFromSpec(model, spec, "model", codes) : bytePlan;
+      const name = m.name;
       const { plan: compensated, weightMaps } = compensateWithMaps(
         plan,
-        uniformAssignment(name, table),
+        uniform,
         stats,
         { tuneWeights },
       );
@@ -99,8 +108,24 @@ export async function measureSpec(model: SavedModel, opts: SpecOptions): Promise
   return spec;
 }
 
-/** The plan the stored ranges give (no compensation); `name` is the file, for messages. */
-export function planFromSpec(model: SavedModel, spec: InferenceSpec, name = "model"): QPlan {
+/** The weight codes `assignment`'s multipliers take, or undefined when all are 8-bit. */
+export function codesOf(
+  assignment: MultiplierAssignment,
+  layers: string[],
+): Record<string, WeightCode> | undefined {
+  return needsCodes(assignment, layers) ? weightCodes(assignment, layers) : undefined;
+}
+
+/**
+ * The plan the stored ranges give (no compensation), with weights coded as `codes` say
+ * (default 8-bit); `name` is the file, for messages.
+ */
+export function planFromSpec(
+  model: SavedModel,
+  spec: InferenceSpec,
+  name = "model",
+  codes?: Record<string, WeightCode>,
+): QPlan {
   const ranges = new Map<string, Range>();
   for (const [id, [lo, hi]] of Object.entries(spec.ranges)) ranges.set(id, { lo, hi });
   for (const id of rangesNeeded(model.graph)) {
@@ -111,7 +136,7 @@ export function planFromSpec(model: SavedModel, spec: InferenceSpec, name = "mod
       );
     }
   }
-  const plan = quantizeModel(model, ranges, { weights: spec.weights });
+  const plan = quantizeModel(model, ranges, { weights: spec.weights, codes });
   plan.notes.calibration = spec.calibration;
   return plan;
 }

@@ -23,8 +23,13 @@ export interface ModelTable {
   name: string;
   /** Energy of one multiplication, picojoules (the library's model estimate). */
   energyPj: number;
-  /** 65,536 products, index a * 256 + b. */
+  /** 65,536 products, index a * 256 + b (for signed and 8xN circuits, in the executor's byte
+   * domain: src/quant/multiplier_table.ts). */
   table: Uint16Array;
+  /** How a layer's weights are coded for it (absent: 8-bit unsigned; src/quant/weight_code.ts). */
+  weights?: { bits: number; signed: boolean };
+  /** Per weight byte, the constant added to its table column (absent: none). */
+  offsets?: Int32Array;
 }
 
 /** The affine 8-bit encodings of a network, calibrated once and stored (see src/quant/). */
@@ -72,6 +77,8 @@ interface HeaderTable {
   name: string;
   energyPj: number;
   exact?: boolean;
+  weights?: { bits: number; signed: boolean };
+  offsets?: number[];
 }
 
 interface Header {
@@ -116,6 +123,8 @@ export function encodeModel(model: SavedModel): Uint8Array {
           name: t.name,
           energyPj: t.energyPj,
           ...(isExactTable(t.table) ? { exact: true } : {}),
+          ...(t.weights ? { weights: { bits: t.weights.bits, signed: t.weights.signed } } : {}),
+          ...(t.offsets ? { offsets: Array.from(t.offsets) } : {}),
         })),
       }
       : {}),
@@ -193,6 +202,22 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
   for (const t of entries) {
     checkTableEntry(`Cannot load model '${name}'`, t?.name, t?.energyPj, PRODUCT_TABLE_SIZE);
     if (names.has(t.name)) fail(`it carries multiplier '${t.name}' twice`);
+    const w = t.weights;
+    if (
+      w !== undefined &&
+      !(Number.isInteger(w?.bits) && w.bits >= 2 && w.bits <= 8 && typeof w.signed === "boolean")
+    ) {
+      fail(
+        `multiplier '${t.name}' has weights ${JSON.stringify(w)}, expected {bits: 2..8, signed}`,
+      );
+    }
+    if (t.offsets !== undefined) {
+      if (
+        !Array.isArray(t.offsets) || t.offsets.length !== 256 || !t.offsets.every(Number.isInteger)
+      ) {
+        fail(`multiplier '${t.name}' needs 256 integer column offsets`);
+      }
+    }
     names.add(t.name);
   }
   const stored = entries.filter((t) => !t.exact);
@@ -234,7 +259,13 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
         for (let i = 0; i < PRODUCT_TABLE_SIZE; i++) table[i] = view.getUint16(at + 2 * i, true);
         at += TABLE_BYTES;
       }
-      return { name: t.name, energyPj: t.energyPj, table };
+      return {
+        name: t.name,
+        energyPj: t.energyPj,
+        table,
+        ...(t.weights ? { weights: t.weights } : {}),
+        ...(t.offsets ? { offsets: Int32Array.from(t.offsets) } : {}),
+      };
     });
   }
   if (header.version >= 2 && header.inference !== undefined) {

@@ -6,6 +6,7 @@ import type { TensorShape } from "../graph/node.ts";
 import type { Affine } from "../quant/affine.ts";
 import type { QStep, QTensor } from "../quant/plan.ts";
 import type { WeightGranularity } from "../quant/conv_step.ts";
+import type { WeightCode } from "../quant/weight_code.ts";
 import type { SlotName } from "./spec.ts";
 import type { GraphNode } from "./specs.ts";
 
@@ -27,6 +28,8 @@ export interface LowerContext {
   tensors: Readonly<Record<string, QTensor>>;
   shapes: Map<string, TensorShape>;
   weights: WeightGranularity;
+  /** How node `id`'s weights are coded for its multiplier (src/quant/weight_code.ts). */
+  weightCode(id: string): WeightCode;
   /** Whether the group writes the network's float logits. */
   isFloatOutput(g: FusedGroup): boolean;
   /** Sets the encoding of tensor `id`. */

@@ -13,23 +13,24 @@ export interface Affine {
 }
 
 /**
- * The encoding of a real range [lo, hi] onto 0..255. The range is first widened to hold 0, so
- * that real zero (padding, ReLU's floor) is one exact byte; an empty range (0, 0) gets scale 1.
+ * The encoding of a real range [lo, hi] onto 0..255 (or 0..levels: narrower weight codes).
+ * The range is first widened to hold 0, so that real zero (padding, ReLU's floor) is one
+ * exact byte; an empty range (0, 0) gets scale 1.
  */
-export function affineFromRange(lo: number, hi: number): Affine {
+export function affineFromRange(lo: number, hi: number, levels = 255): Affine {
   if (!Number.isFinite(lo) || !Number.isFinite(hi) || lo > hi) {
     throw new Error(`Cannot quantise the range [${lo}, ${hi}]: expected finite lo <= hi`);
   }
   const min = Math.min(lo, 0), max = Math.max(hi, 0);
   if (max === min) return { scale: 1, zero: 0 };
-  const scale = (max - min) / 255;
-  const zero = Math.min(255, Math.max(0, Math.round(-min / scale)));
+  const scale = (max - min) / levels;
+  const zero = Math.min(levels, Math.max(0, Math.round(-min / scale)));
   return { scale, zero };
 }
 
-/** The byte that encodes x (rounded to nearest, saturated to 0..255). */
-export function quantize(x: number, q: Affine): number {
-  return Math.min(255, Math.max(0, Math.round(x / q.scale) + q.zero));
+/** The byte that encodes x (rounded to nearest, saturated to 0..255, or 0..levels). */
+export function quantize(x: number, q: Affine, levels = 255): number {
+  return Math.min(levels, Math.max(0, Math.round(x / q.scale) + q.zero));
 }
 
 export function dequantize(byte: number, q: Affine): number {

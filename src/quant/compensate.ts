@@ -13,10 +13,12 @@
  */
 import type { Engine } from "../engine/wasm.ts";
 import { loadEngine } from "../engine/wasm.ts";
-import { layerMultiplier, type MultiplierAssignment, uniformAssignment } from "./assignment.ts";
+import { layerMultiplier, type MultiplierAssignment } from "./assignment.ts";
 import { type QConvStep, type QPlan, weightChannel } from "./plan.ts";
 import { QuantizedNetwork } from "./qnetwork.ts";
 import { tunedWeightMap } from "./weight_tuning.ts";
+import { codeOf, exactAssignment } from "./bound_plan.ts";
+import { isCodeByte } from "./weight_code.ts";
 import { exactTable, isExactTable } from "../model/product_table.ts";
 
 /** Per conv/dense step (by node): the byte distribution of each input channel, [c][256]. */
@@ -34,7 +36,7 @@ export function activationStats(
     const net = new QuantizedNetwork(
       engine ?? await loadEngine(),
       plan,
-      uniformAssignment("exact", exactTable()),
+      exactAssignment(plan, exactTable()),
       { batch },
     );
     const stats: ActivationStats = new Map();
@@ -97,24 +99,38 @@ export function compensateWithMaps(
   const weightMaps = new Map<string, Uint8Array[]>();
   const steps = plan.steps.map((s) => {
     if (s.op !== "conv") return s;
-    const table = layerMultiplier(assignment, s.node).table;
+    const multiplier = layerMultiplier(assignment, s.node);
+    const table = multiplier.table;
+    // The product itself: the table less its column's offset (multiplier_table.ts).
+    const offset = (w: number) => multiplier.offsets?.[w] ?? 0;
     const hist = stats.get(s.node);
     if (!hist) throw new Error(`compensatePlan: no activation statistics for '${s.node}'`);
     const zIn = plan.tensors[s.input].q.zero;
-    const stored = storedWeightMaps(table, hist, options.tuneWeights === true);
+    const code = codeOf(multiplier);
+    const stored = storedWeightMaps(
+      table,
+      hist,
+      options.tuneWeights === true,
+      (v) => isCodeByte(code, v),
+    );
     weightMaps.set(s.node, stored);
     // Mean error against the exact product a * w, per (input channel, weight byte), then per tap.
     const meanErr = hist.map((p, ci) => {
       const m = new Float64Array(256), t = stored[ci];
       for (let w = 0; w < 256; w++) {
         let e = 0;
-        for (let a = 0; a < 256; a++) if (p[a] > 0) e += p[a] * (table[a * 256 + t[w]] - a * w);
+        for (let a = 0; a < 256; a++) {
+          if (p[a] > 0) e += p[a] * (table[a * 256 + t[w]] - offset(t[w]) - a * w);
+        }
         m[w] = e;
       }
       return m;
     });
     const padErr = hist.map((_, ci) =>
-      Float64Array.from({ length: 256 }, (_, w) => table[zIn * 256 + stored[ci][w]] - zIn * w)
+      Float64Array.from(
+        { length: 256 },
+        (_, w) => table[zIn * 256 + stored[ci][w]] - offset(stored[ci][w]) - zIn * w,
+      )
     );
     const weights = remapWeights(s, stored);
     const corr = new Float64Array(s.k);
@@ -157,9 +173,12 @@ export function storedWeightMaps(
   table: Uint16Array,
   hist: Float64Array[],
   tune: boolean,
+  allowed?: (byte: number) => boolean,
 ): Uint8Array[] {
   return hist.map((p) =>
-    tune && !isExactTable(table) ? tunedWeightMap(table, p) : Uint8Array.from(IDENTITY)
+    tune && !isExactTable(table)
+      ? tunedWeightMap(table, p, undefined, allowed)
+      : Uint8Array.from(IDENTITY)
   );
 }
 

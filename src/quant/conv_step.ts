@@ -3,8 +3,9 @@
  * float weights and bias, weights encoded per output channel or per tensor, the bias and every
  * pixel-independent term in accumulator units, the requantisation factors.
  */
-import { type Affine, affineFromRange, quantize } from "./affine.ts";
+import type { Affine } from "./affine.ts";
 import { channelsPerOutput, type QConvStep } from "./plan.ts";
+import { BYTE_WEIGHTS, codeWeights, sameCode, type WeightCode } from "./weight_code.ts";
 
 export type WeightGranularity = "channel" | "tensor";
 
@@ -35,6 +36,8 @@ export interface ConvStepInput {
   batchnorm?: { mul: number[]; add: number[] };
   relu: boolean;
   granularity: WeightGranularity;
+  /** How the weights are coded for the layer's multiplier (default 8-bit unsigned). */
+  code?: WeightCode;
 }
 
 export function convStep(s: ConvStepInput): QConvStep {
@@ -55,24 +58,9 @@ export function convStep(s: ConvStepInput): QConvStep {
     for (let i = 0; i < w.length; i++) w[i] *= mul[i % k];
     for (let co = 0; co < k; co++) bias[co] = mul[co] * bias[co] + add[co];
   }
-  // Weight encodings.
-  const lo = new Float64Array(k).fill(Infinity), hi = new Float64Array(k).fill(-Infinity);
-  for (let i = 0; i < w.length; i++) {
-    const co = i % k;
-    lo[co] = Math.min(lo[co], w[i]);
-    hi[co] = Math.max(hi[co], w[i]);
-  }
-  const enc: Affine[] = [];
-  if (s.granularity === "channel") {
-    for (let co = 0; co < k; co++) enc.push(affineFromRange(lo[co], hi[co]));
-  } else {
-    const all = affineFromRange(Math.min(...lo), Math.max(...hi));
-    for (let co = 0; co < k; co++) enc.push(all);
-  }
-  const weights = new Uint8Array(w.length);
-  for (let i = 0; i < w.length; i++) weights[i] = quantize(w[i], enc[i % k]);
-  const weightZero = Int32Array.from(enc, (e) => e.zero);
-  const weightScale = Float64Array.from(enc, (e) => e.scale);
+  const code = s.code ?? BYTE_WEIGHTS;
+  const coded = codeWeights(w, k, code, s.granularity === "tensor");
+  const weights = coded.bytes, weightZero = coded.zero, weightScale = coded.scale;
 
   const sa = s.x.scale, za = s.x.zero;
   const out = s.out;
@@ -106,5 +94,6 @@ export function convStep(s: ConvStepInput): QConvStep {
     zOut: s.floatOutput ? 0 : out.zero,
     lo: s.relu ? out.zero : 0,
     floatOutput: s.floatOutput,
+    ...(sameCode(code, BYTE_WEIGHTS) ? {} : { weightCode: { ...code } }),
   };
 }

@@ -9,7 +9,9 @@ import {
   listMultipliers,
   multiplierTable,
 } from "../multipliers/library.ts";
-import { type ResolvedLibrary, withDecompositions } from "./multipliers.ts";
+import { type Multiplier, type ResolvedLibrary, withDecompositions } from "./multipliers.ts";
+import { executorTable, weightCodeOf } from "./multiplier_table.ts";
+import { BYTE_WEIGHTS, sameCode } from "./weight_code.ts";
 
 /** The library multipliers `names`, in that order, each once; unknown names throw with close
  * names. */
@@ -20,7 +22,12 @@ export async function resolveLibrary(
   const library: ResolvedLibrary = [];
   for (const name of new Set(names)) {
     const info = await getMultiplier(name, options);
-    library.push({ name, energyPj: info.energyPj, table: await multiplierTable(name, options) });
+    const { table, offsets } = executorTable(await multiplierTable(name, options), info, name);
+    const m: Multiplier = { name, energyPj: info.energyPj, table };
+    const code = weightCodeOf(info);
+    if (!sameCode(code, BYTE_WEIGHTS)) m.weights = code;
+    if (offsets) m.offsets = offsets;
+    library.push(m);
   }
   return withDecompositions(library);
 }
@@ -30,10 +37,7 @@ let whole: Promise<ResolvedLibrary> | undefined;
 /** Every multiplier of the default library (what a worker pool gets when not told), resolved
  * once per process. */
 export function wholeLibrary(): Promise<ResolvedLibrary> {
-  // The 8x8 unsigned circuits: the executor's tables are 8x8 unsigned.
-  whole ??= listMultipliers().then((all) =>
-    resolveLibrary(all.filter((m) => m.weightBits === 8 && !m.signed).map((m) => m.name))
-  );
+  whole ??= listMultipliers().then((all) => resolveLibrary(all.map((m) => m.name)));
   whole.catch(() => (whole = undefined));
   return whole;
 }

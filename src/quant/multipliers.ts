@@ -9,13 +9,21 @@
  * No Deno API here: the embedding library bundles this module.
  */
 import { decomposeTable, type TableDecomposition } from "./decompose.ts";
+import type { WeightCode } from "./weight_code.ts";
 
 export interface Multiplier {
   name: string;
   /** Energy of one multiplication, pJ (the library's model estimate); NaN when unknown. */
   energyPj: number;
-  /** The 65,536 products, index a * 256 + b. */
+  /**
+   * The 65,536 products in the executor's byte domain, index a * 256 + b: the circuit's own
+   * table for 8x8 unsigned circuits, else as multiplier_table.ts lifts it.
+   */
   table: Uint16Array;
+  /** How a layer's weights are coded for it (absent: 8-bit unsigned). */
+  weights?: WeightCode;
+  /** Per weight byte, the constant added to its table column (multiplier_table.ts). */
+  offsets?: Int32Array;
   /** The table as integer rank-1 terms (decompose.ts), null when it has none within
    * DECOMPOSITION_TERMS; absent until `decompositionOf` first looks for it. */
   decomposition?: TableDecomposition | null;

@@ -20,6 +20,7 @@
  */
 import type { Graph, Padding, TensorShape } from "../graph/graph.ts";
 import type { Affine } from "./affine.ts";
+import type { WeightCode } from "./weight_code.ts";
 
 export interface QTensor {
   id: string;
@@ -59,6 +60,11 @@ export interface QConvStep {
   /** Weight zero-points and scales per output channel (all equal when per-tensor). */
   weightZero: Int32Array;
   weightScale: Float64Array;
+  /**
+   * How the weights are coded for the layer's multiplier (weight_code.ts); absent: 8-bit
+   * unsigned. The layer must run with a multiplier of this code.
+   */
+  weightCode?: WeightCode;
   /** Everything per-channel and pixel-independent, in accumulator units (see above). */
   bias: Int32Array;
   /** Float32 factor from accumulator to output byte (or to float logits). */

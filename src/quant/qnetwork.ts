@@ -10,6 +10,7 @@
  */
 import type { Engine } from "../engine/wasm.ts";
 import { layerMultiplier, type MultiplierAssignment } from "./assignment.ts";
+import { boundStep } from "./bound_plan.ts";
 import { encodeImages, inputTable } from "./input.ts";
 import type { QConvStep, QPlan, QPoolStep, QStep } from "./plan.ts";
 import { type PoolArgs, type QKernels, quantKernels } from "./qkernels.ts";
@@ -65,14 +66,10 @@ export class QuantizedNetwork {
       if (s.op === "lut") this.#luts.set(s, [placement.u8(s.lut)]);
       if (s.op === "concat") this.#luts.set(s, [placement.u8(s.lutA), placement.u8(s.lutB)]);
       if (s.op !== "conv") continue;
+      const multiplier = layerMultiplier(assignment, s.node);
       const op = createConvOperator(
-        {
-          placement,
-          batch,
-          zIn: plan.tensors[s.input].q.zero,
-          multiplier: layerMultiplier(assignment, s.node),
-        },
-        s,
+        { placement, batch, zIn: plan.tensors[s.input].q.zero, multiplier },
+        boundStep(s, multiplier),
         opts.path ?? "auto",
         opts.maxStreams ?? DEFAULT_MAX_STREAMS,
       );

@@ -7,7 +7,9 @@
  * - Activations: unsigned affine bytes, one encoding per tensor, from calibrated ranges
  *   widened to hold 0. The input's range is the exact range of normalised pixels.
  * - Weights: unsigned affine bytes, per output channel (default) or per tensor, ranges
- *   widened to hold 0, so every weight x activation product is one unsigned 8x8 product.
+ *   widened to hold 0, so every weight x activation product is one unsigned 8x8 product; or,
+ *   for a layer whose multiplier takes them (`codes`), N-bit or symmetric signed codes
+ *   (weight_code.ts).
  * - Bias in accumulator units (scale s_a * s_w), rounded; requantisation factor
  *   s_a * s_w / s_out as float32 (see affine.ts for the rounding).
  * - Pooling keeps its input's encoding (max and mean commute with an increasing affine map).
@@ -26,12 +28,18 @@ import type { WeightGranularity } from "./conv_step.ts";
 import { fuseGraph } from "./fuse.ts";
 import type { QPlan, QStep, QTensor } from "./plan.ts";
 import type { Engine } from "../engine/wasm.ts";
+import { BYTE_WEIGHTS, type WeightCode } from "./weight_code.ts";
 
 export { MAX_TAPS, type WeightGranularity } from "./conv_step.ts";
 
 export interface QuantizeOptions {
   /** Weight encodings per output channel (default) or one per tensor. */
   weights?: WeightGranularity;
+  /**
+   * Conv/dense node -> how its weights are coded for its multiplier (weight_code.ts;
+   * bound_plan.ts `weightCodes`); nodes not named get 8-bit unsigned weights.
+   */
+  codes?: Record<string, WeightCode>;
 }
 
 /** Node ids whose float output ranges `quantizeModel` needs. */
@@ -81,6 +89,7 @@ export function quantizeModel(
     tensors,
     shapes,
     weights: opts.weights ?? "channel",
+    weightCode: (id) => opts.codes?.[id] ?? BYTE_WEIGHTS,
     isFloatOutput: (g) => isFloatOutput(graph, g),
     encode: (id: string, q: Affine) => {
       tensors[id] = { id, shape: shapes.get(id)!, q };

@@ -9,10 +9,13 @@ import type { Dataset } from "../train/replica.ts";
 import type { SavedModel } from "../model/model_file.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import type { ResolvedLibrary } from "./multipliers.ts";
-import { quantizeWithCalibration } from "./quantize.ts";
+import { quantizeModel, rangesNeeded } from "./quantize.ts";
+import { calibrateRanges } from "./calibrate.ts";
+import { needsCodes, weightCodes } from "./bound_plan.ts";
+import type { WeightCode } from "./weight_code.ts";
 import { argmaxRows, QuantizedNetwork } from "./qnetwork.ts";
 import type { MultiplierAssignment } from "./assignment.ts";
-import type { QPlan } from "./plan.ts";
+import { convSteps, type QPlan } from "./plan.ts";
 import { type ActivationStats, activationStats, compensatePlan } from "./compensate.ts";
 
 /** Activation ranges as `deno task evaluate` sets them by default (src/quant/README.md). */
@@ -54,16 +57,24 @@ export interface CalibrationSetup {
  * each assignment comes from activation statistics gathered once on the calibration images.
  */
 export class QuantizedModel {
+  /** Plans by weight codes (JSON of node -> code; "" for 8-bit weights everywhere). */
+  #plans = new Map<string, QPlan>();
+  /** Activation statistics of the exact 8-bit plan: every plan's corrections use them. */
   #stats?: Promise<ActivationStats>;
 
   constructor(
     readonly module: WebAssembly.Module,
     readonly engine: Engine,
+    /** The plan with 8-bit unsigned weights everywhere. */
     readonly plan: QPlan,
     readonly calibration: CalibrationSetup,
     /** The multipliers `accuracy` may be asked for, and the exact one. */
     readonly library: ResolvedLibrary,
-  ) {}
+    /** The plan with other weight codes (the same activation ranges). */
+    readonly recode?: (codes: Record<string, WeightCode>) => QPlan,
+  ) {
+    this.#plans.set("", plan);
+  }
 
   /** Quantises `model` with activation ranges (CALIBRATION) from the first `count` images. */
   static async calibrate(
@@ -73,15 +84,36 @@ export class QuantizedModel {
     library: ResolvedLibrary,
   ): Promise<QuantizedModel> {
     const engine = await instantiateEngine(module);
-    const plan = await quantizeWithCalibration(
+    const ranges = await calibrateRanges(
       model,
       calibration.images,
       calibration.count,
+      rangesNeeded(model.graph),
       CALIBRATION,
-      {},
       engine,
     );
-    return new QuantizedModel(module, engine, plan, calibration, library);
+    const quantize = (codes: Record<string, WeightCode>) => {
+      const plan = quantizeModel(model, ranges, { codes });
+      plan.notes.calibration = { ...CALIBRATION, images: calibration.count };
+      return plan;
+    };
+    return new QuantizedModel(module, engine, quantize({}), calibration, library, quantize);
+  }
+
+  /** The plan whose weights are coded as `assignment`'s multipliers take them. */
+  #planFor(assignment: MultiplierAssignment): QPlan {
+    const nodes = convSteps(this.plan).map((s) => s.node);
+    if (!needsCodes(assignment, nodes)) return this.plan;
+    const codes = weightCodes(assignment, nodes);
+    const key = JSON.stringify(codes);
+    let plan = this.#plans.get(key);
+    if (!plan) {
+      if (!this.recode) {
+        throw new Error("QuantizedModel: no way to code weights for these multipliers");
+      }
+      this.#plans.set(key, plan = this.recode(codes));
+    }
+    return plan;
   }
 
   /** Accuracy on `data` with `multipliers` (node id -> library name; missing nodes exact). */
@@ -93,13 +125,14 @@ export class QuantizedModel {
       library: this.library,
     };
     const { images, count, compensate, tuneWeights } = this.calibration;
+    const coded = this.#planFor(assignment);
     const approximate = names.length > 1;
     if (approximate && compensate) {
       this.#stats ??= activationStats(this.plan, images, count, this.engine);
     }
     const plan = approximate && compensate
-      ? compensatePlan(this.plan, assignment, await this.#stats!, { tuneWeights })
-      : this.plan;
+      ? compensatePlan(coded, assignment, await this.#stats!, { tuneWeights })
+      : coded;
     return await quantizedAccuracyHere(this.module, plan, assignment, data, data.labels.length);
   }
 }

@@ -43,9 +43,16 @@ function rowMoments(table: Uint16Array, p: Float64Array): RowMoments {
  * For each weight byte w, the byte w' in [0, 255] that minimises Var_a[M(a, w') - a * w] under
  * p (activation-first table, index a * 256 + w). w itself is kept unless another byte lowers
  * the variance by more than `margin` (relative), so an exact table, or a distribution that
- * carries no information (a single byte), maps every weight to itself.
+ * carries no information (a single byte), maps every weight to itself. Only bytes `allowed`
+ * (the codes of a narrower weight code) are candidates; a constant per byte added to the
+ * table (multiplier_table.ts offsets) does not change a variance.
  */
-export function tunedWeightMap(table: Uint16Array, p: Float64Array, margin = 1e-9): Uint8Array {
+export function tunedWeightMap(
+  table: Uint16Array,
+  p: Float64Array,
+  margin = 1e-9,
+  allowed: (byte: number) => boolean = () => true,
+): Uint8Array {
   const { ea, ea2, m1, am, m2 } = rowMoments(table, p);
   const map = new Uint8Array(256);
   const variance = (w: number, v: number) => {
@@ -58,6 +65,7 @@ export function tunedWeightMap(table: Uint16Array, p: Float64Array, margin = 1e-
     let best = w, bestVar = variance(w, w);
     const limit = bestVar * (1 - margin);
     for (let v = 0; v < 256; v++) {
+      if (!allowed(v)) continue;
       const s = variance(w, v);
       if (s < limit && s < bestVar) {
         best = v;

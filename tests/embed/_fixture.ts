@@ -5,8 +5,9 @@
  */
 import { graphCost } from "../../src/graph/count.ts";
 import { loadEngine } from "../../src/engine/wasm.ts";
-import { EXACT_NAME, multiplierTable } from "../../src/multipliers/library.ts";
-import { parseAssignment, tableAssignment } from "../../src/quant/assignment.ts";
+import { EXACT_NAME } from "../../src/multipliers/library.ts";
+import { parseAssignment } from "../../src/quant/assignment.ts";
+import { resolveLibrary } from "../../src/quant/library_tables.ts";
 import type { Calibration } from "../../src/quant/calibrate.ts";
 import { hostLogits as hostPathLogits } from "../../src/embed/host_path.ts";
 import type { SavedModel } from "../../src/model/model_file.ts";
@@ -37,14 +38,12 @@ export async function hostLogits(
   opts: { multipliers: string; compensate: boolean; tuneWeights?: boolean; batch?: number },
 ): Promise<Float32Array> {
   const spec = parseAssignment(opts.multipliers, EXACT_NAME);
-  const names = new Set([spec.defaultName, ...Object.values(spec.byNode)]);
-  const tables: Record<string, Uint16Array> = {};
-  for (const n of names) tables[n] = await multiplierTable(n);
+  const library = await resolveLibrary([spec.defaultName, ...Object.values(spec.byNode)]);
   return await hostPathLogits(model, images, images.length / 3072, {
     calibrationImages,
     calibrationCount: CALIBRATION_COUNT,
     calibration: CALIBRATION,
-    assignment: tableAssignment(spec, tables),
+    assignment: { ...spec, library },
     compensate: opts.compensate,
     tuneWeights: opts.tuneWeights,
     engine: loadEngine,

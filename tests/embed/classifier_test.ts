@@ -222,3 +222,45 @@ Deno.test("weights tuned to the multipliers travel in the file and classify as t
   });
   assert.ok(!sameBits(want, untuned), "tuning changed nothing: the check above proves little");
 });
+
+Deno.test("signed and 8x4 multipliers travel in the file and classify as the host, bit for bit", async () => {
+  const [, l1, l2] = setup.layers;
+  const multipliers = `mul8s_trunc6,${l1}=mul8x4u_trunc4,${l2}=mul8x4s_exact`;
+  const coded = await makeSelfContained(setup.model, {
+    calibrationImages: setup.calibrationImages,
+    calibrationCount: CALIBRATION_COUNT,
+    calibration: CALIBRATION,
+    multipliers,
+    compensate: true,
+    tuneWeights: true,
+  });
+  const carried = new Map(coded.tables!.map((t) => [t.name, t]));
+  assert.deepEqual(carried.get("mul8s_trunc6")?.weights, { bits: 8, signed: true });
+  assert.deepEqual(carried.get("mul8x4u_trunc4")?.weights, { bits: 4, signed: false });
+  const model = loadModel(encodeModel(coded), "coded.apxnet");
+  assert.deepEqual(
+    model.tables!.find((t) => t.name === "mul8s_trunc6")?.offsets,
+    carried.get("mul8s_trunc6")?.offsets,
+    "column offsets survive the file",
+  );
+  for (const compensate of [false, true]) {
+    const classifier = await createClassifier({
+      model,
+      wasm,
+      mode: "approx8",
+      batch: 4,
+      compensate,
+    });
+    const got = classifier.classify(setup.images);
+    classifier.close();
+    const want = await hostLogits(setup.model, setup.calibrationImages, setup.images, {
+      multipliers,
+      compensate,
+      tuneWeights: compensate,
+    });
+    assert.ok(
+      sameBits(got.logits, want),
+      `compensate=${compensate}: logits differ from the host's`,
+    );
+  }
+});

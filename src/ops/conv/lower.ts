@@ -27,6 +27,7 @@ export function lowerAsConv(
     batchnorm: g.batchnorm ? ctx.batchnormAffine(g.batchnorm) : undefined,
     relu: g.relu,
     granularity: ctx.weights,
+    code: ctx.weightCode(head.id),
   });
 }
 
