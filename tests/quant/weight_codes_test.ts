@@ -4,7 +4,14 @@
  * arithmetic.
  */
 import assert from "node:assert/strict";
-import { loadEngine } from "../../src/engine/wasm.ts";
+import { compileEngine, loadEngine } from "../../src/engine/wasm.ts";
+import { resolveLibrary } from "../../src/quant/library_tables.ts";
+import {
+  CALIBRATION,
+  quantizedAccuracyHere,
+  QuantizedModel,
+} from "../../src/quant/quantized_model.ts";
+import { activationStats, compensatePlan } from "../../src/quant/compensate.ts";
 import { graphCost } from "../../src/graph/count.ts";
 import { exactArray, truncated } from "../../src/multipliers/generators/families.ts";
 import { operandValue, productValues } from "../../src/multipliers/products.ts";
@@ -182,4 +189,38 @@ Deno.test("a layer coded for one multiplier refuses another's weights", async ()
     async () => new QuantizedNetwork(await loadEngine(), plan, assignment, { batch: 1 }),
     /its weights are coded 8-bit unsigned, but multiplier 'u4' takes 4-bit unsigned weights/,
   );
+});
+
+Deno.test("a search's measurement codes each layer for the circuit its gene names", async () => {
+  const module = await compileEngine();
+  const library = await resolveLibrary(["mul8u_exact", "mul8s_trunc6", "mul8x4u_trunc4"]);
+  const data = {
+    images: randomImages(20, 35),
+    labels: Uint8Array.from({ length: 20 }, (_, i) => i % 10),
+  };
+  const setup = { images: calibration, count: 30, compensate: true, tuneWeights: true };
+  const q = await QuantizedModel.calibrate(module, model, setup, library);
+  const genes = { [layers[0]]: "mul8s_trunc6", [layers[1]]: "mul8x4u_trunc4" };
+  const measured = await q.accuracy(genes, data);
+  // The same by hand: weights coded per layer, biases corrected with the 8-bit plan's statistics.
+  const assignment: MultiplierAssignment = { defaultName: "mul8u_exact", byNode: genes, library };
+  const calibrated = await calibrateRanges(
+    model,
+    calibration,
+    30,
+    rangesNeeded(graph),
+    CALIBRATION,
+  );
+  const bytePlan = quantizeModel(model, calibrated, {});
+  const coded = quantizeModel(model, calibrated, { codes: weightCodes(assignment, layers) });
+  assert.deepEqual(convSteps(coded)[1].weightCode, { bits: 4, signed: false });
+  const stats = await activationStats(bytePlan, calibration, 30);
+  const plan = compensatePlan(coded, assignment, stats, { tuneWeights: true });
+  for (const s of convSteps(plan).slice(0, 2)) {
+    assert.ok(
+      s.weights.every((b) => isCodeByte(s.weightCode!, b)),
+      `${s.node}: tuned within its code`,
+    );
+  }
+  assert.equal(measured, await quantizedAccuracyHere(module, plan, assignment, data, 20));
 });
