@@ -9,6 +9,7 @@
  */
 import type { Graph } from "../graph/graph.ts";
 import { crc32 } from "../util/crc32.ts";
+import { writeFileAtomic } from "../util/atomic_file.ts";
 import { paramLayout } from "./layout.ts";
 import { exactTable, isExactTable, PRODUCT_TABLE_SIZE } from "./product_table.ts";
 
@@ -275,9 +276,7 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
 }
 
 export async function saveModel(path: string, model: SavedModel): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await Deno.writeFile(tmp, encodeModel(model));
-  await Deno.rename(tmp, path); // atomic: a reader never sees half a file
+  await writeFileAtomic(path, encodeModel(model)); // a reader never sees half a file
 }
 
 export async function readModelFile(path: string): Promise<SavedModel> {

@@ -29,6 +29,7 @@ import { tableSize } from "./products.ts";
 import { signedLook, signedWarning } from "./signedness.ts";
 import { tableFromBytes, tableWeightBits } from "./table_file.ts";
 import { verilogToNetlist } from "./verilog/elaborate.ts";
+import { writeFileAtomic } from "../util/atomic_file.ts";
 
 export const IMPORTED_FORMAT = "approxnas-imported-multiplier/1";
 
@@ -227,31 +228,13 @@ export function recordFromJson(text: string, file: string): ImportedRecord {
 export async function writeRecord(dir: string, record: ImportedRecord): Promise<string> {
   await Deno.mkdir(dir, { recursive: true });
   const path = `${dir}/${record.info.name}.json`;
-  const temp = `${dir}/.${record.info.name}.json.tmp-${Deno.pid}-${Date.now()}`;
-  await Deno.writeTextFile(temp, recordToJson(record));
-  const exists = () =>
-    new ImportError(
+  try {
+    await writeFileAtomic(path, recordToJson(record), { replace: false });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    throw new ImportError(
       `${path} already exists: a circuit named '${record.info.name}' was imported before`,
     );
-  try {
-    // link() fails if the final name exists: no silent replacement, no half-written file.
-    await Deno.link(temp, path);
-    await Deno.remove(temp);
-  } catch (e) {
-    if (e instanceof Deno.errors.AlreadyExists) {
-      await Deno.remove(temp).catch(() => {});
-      throw exists();
-    }
-    // File systems without hard links: check, then rename (atomic, though not race-free).
-    const taken = await Deno.lstat(path).then(() => true, () => false);
-    if (taken) {
-      await Deno.remove(temp).catch(() => {});
-      throw exists();
-    }
-    await Deno.rename(temp, path).catch(async (err) => {
-      await Deno.remove(temp).catch(() => {});
-      throw err;
-    });
   }
   return path;
 }

@@ -9,6 +9,7 @@ import type { TrainRecipe } from "./recipe.ts";
 import type { Weights } from "./replica_pool.ts";
 import type { EpochReport } from "./epoch_report.ts";
 import { readModelFile, saveModel } from "../model/model_file.ts";
+import { writeFileAtomic } from "../util/atomic_file.ts";
 
 export interface Checkpoint {
   graph: Graph;
@@ -25,16 +26,11 @@ export async function saveCheckpoint(dir: string, c: Checkpoint): Promise<void> 
   await Deno.mkdir(dir, { recursive: true });
   // The velocity goes first under its own epoch's name; the model file, renamed into place
   // last, is what says which epoch is complete.
-  const v = join(dir, velocityFile(c.epochsDone));
-  await Deno.writeFile(
-    `${v}.tmp`,
-    new Uint8Array(
-      c.weights.velocity.buffer,
-      c.weights.velocity.byteOffset,
-      c.weights.velocity.byteLength,
-    ),
+  const { velocity } = c.weights;
+  await writeFileAtomic(
+    join(dir, velocityFile(c.epochsDone)),
+    new Uint8Array(velocity.buffer, velocity.byteOffset, velocity.byteLength),
   );
-  await Deno.rename(`${v}.tmp`, v);
   await saveModel(join(dir, MODEL), {
     graph: c.graph,
     params: c.weights.params,

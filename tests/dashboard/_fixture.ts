@@ -9,7 +9,8 @@ import type { CandidateTask, Evaluator } from "../../src/search/evaluate/task.ts
 import type { LibraryEntry } from "../../src/search/run/library.ts";
 import { hashString } from "../../src/util/hash.ts";
 import { type EvolveConfig, presetConfig } from "../../src/search/run/config.ts";
-import { RunDir, writeAtomic } from "../../src/search/run/run_dir.ts";
+import { RunDir } from "../../src/search/run/run_dir.ts";
+import { writeFileAtomic } from "../../src/util/atomic_file.ts";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "../../src/search/run/record.ts";
 import { archiveFront } from "../../src/search/loop/front.ts";
 import { paretoCsv, paretoMarkdown } from "../../src/search/report/pareto.ts";
@@ -129,7 +130,7 @@ export async function makeFixtureRun(options: FixtureOptions = {}): Promise<Fixt
   const dir = new RunDir(path);
   await dir.create(config);
   await Deno.writeTextFile(dir.file("evaluations.jsonl"), written.join(""));
-  if (checkpoint) await writeAtomic(dir.file("checkpoint.json"), JSON.stringify(checkpoint));
+  if (checkpoint) await writeFileAtomic(dir.file("checkpoint.json"), JSON.stringify(checkpoint));
   const front = archiveFront(records);
   const finals = spread(front, finalCount).map((r, i): FinalRecord => ({
     id: r.id,
@@ -153,8 +154,8 @@ export async function makeFixtureRun(options: FixtureOptions = {}): Promise<Fixt
   for (const f of finals) await dir.appendFinal(f);
   if (checkpoint?.completed === config.generations) {
     // The search's report, written once the retraining is over.
-    await writeAtomic(dir.file("pareto.csv"), paretoCsv(front, finals));
-    await writeAtomic(
+    await writeFileAtomic(dir.file("pareto.csv"), paretoCsv(front, finals));
+    await writeFileAtomic(
       dir.file("pareto.md"),
       paretoMarkdown(config, front, finals, checkpoint, records.length),
     );

@@ -7,7 +7,7 @@
  * A rerun skips every model file and every pair already there.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../../search/run/run_dir.ts";
+import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { appendJsonLine, readJsonLines } from "../../util/json_lines.ts";
 import { readJsonFile } from "../../util/json_file.ts";
 import { type BaselineSettings, settingsConflict } from "./settings.ts";
@@ -84,12 +84,12 @@ export class BaselineDir {
     }
     await Deno.mkdir(join(this.path, "models"), { recursive: true });
     if (!stored) {
-      await writeAtomic(this.file("settings.json"), JSON.stringify(settings, null, 2) + "\n");
+      await writeFileAtomic(this.file("settings.json"), JSON.stringify(settings, null, 2) + "\n");
     }
   }
 
   async writeModel(network: string, bytes: Uint8Array): Promise<void> {
-    await writeAtomic(this.file(this.modelEntry(network)), bytes);
+    await writeFileAtomic(this.file(this.modelEntry(network)), bytes);
   }
 
   /** The measured pairs so far (null when there is no results.jsonl); `repair` drops a
@@ -101,7 +101,7 @@ export class BaselineDir {
   /** Replaces results.jsonl with `rows` (atomically: a kill leaves the old or the new). */
   async rewriteResults(rows: BaselineResult[]): Promise<void> {
     await this.#appending;
-    await writeAtomic(
+    await writeFileAtomic(
       this.file("results.jsonl"),
       rows.map((r) => JSON.stringify(r) + "\n").join(""),
     );

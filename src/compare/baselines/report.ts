@@ -3,7 +3,7 @@
  * headed by how every figure was obtained.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../../search/run/run_dir.ts";
+import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { BASELINE_MODELS, displayName } from "./models.ts";
 import type { BaselineResult } from "./dir.ts";
 import { type BaselineSettings, budgetText } from "./settings.ts";
@@ -130,6 +130,6 @@ export async function writeBaselineReport(
   settings: BaselineSettings,
   how: MeasuredHow,
 ): Promise<void> {
-  await writeAtomic(join(dir, "baselines.csv"), baselineCsv(results));
-  await writeAtomic(join(dir, "baselines.md"), baselineMarkdown(results, settings, how));
+  await writeFileAtomic(join(dir, "baselines.csv"), baselineCsv(results));
+  await writeFileAtomic(join(dir, "baselines.md"), baselineMarkdown(results, settings, how));
 }

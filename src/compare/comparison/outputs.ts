@@ -4,7 +4,7 @@
  * axes.
  */
 import { join } from "node:path";
-import { writeAtomic } from "../../search/run/run_dir.ts";
+import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { chartsAvailable, renderScatterPng, type ScatterSeries } from "../../charts/render.ts";
 import { budgetText } from "../baselines/settings.ts";
 import type { BaselineInput, RunInput } from "./inputs.ts";
@@ -329,8 +329,8 @@ export async function writeComparison(
   const note = ready === true
     ? `Charts: ${CHART_FILES.join(", ")}.`
     : `Charts not drawn (${ready}).`;
-  await writeAtomic(join(out, "compare.md"), compareMarkdown(run, baselines, c, how, note));
-  await writeAtomic(join(out, "compare.csv"), compareCsv(c));
+  await writeFileAtomic(join(out, "compare.md"), compareMarkdown(run, baselines, c, how, note));
+  await writeFileAtomic(join(out, "compare.csv"), compareCsv(c));
   const charts = ready === true ? await writeCompareCharts(out, c) : [];
   return {
     files: ["compare.md", "compare.csv", ...charts].map((f) => join(out, f)),

