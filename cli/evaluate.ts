@@ -14,9 +14,11 @@ import {
   CALIBRATION_COUNT_FLAG,
   CALIBRATION_METHOD_FLAG,
   calibrationFlag,
+  DEFAULT_CALIBRATION_FLAG,
   MULTIPLIERS_ASSIGNMENT_FLAG,
   WEIGHTS_FLAG,
 } from "../src/cli/quant_flags.ts";
+import { DEFAULT_CALIBRATION_IMAGES } from "../src/quant/calibrate.ts";
 import { DATA_FLAG, WORKERS_FLAG, workersDefault } from "../src/cli/common_flags.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { graphCost } from "../src/graph/count.ts";
@@ -45,8 +47,8 @@ const FLAGS = {
   multipliers: MULTIPLIERS_ASSIGNMENT_FLAG,
   data: DATA_FLAG,
   limit: { type: "string", value: "N", default: "10000", help: "test images (the first N)" },
-  calibration: { ...CALIBRATION_COUNT_FLAG, default: "1000" },
-  "calibration-method": { ...CALIBRATION_METHOD_FLAG, default: "percentile:99.999" },
+  calibration: { ...CALIBRATION_COUNT_FLAG, default: String(DEFAULT_CALIBRATION_IMAGES) },
+  "calibration-method": { ...CALIBRATION_METHOD_FLAG, default: DEFAULT_CALIBRATION_FLAG },
   weights: WEIGHTS_FLAG,
   path: {
     type: "string",

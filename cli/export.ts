@@ -27,6 +27,7 @@ import {
   CALIBRATION_COUNT_FLAG,
   CALIBRATION_METHOD_FLAG,
   calibrationFlag,
+  DEFAULT_CALIBRATION_FLAG,
   MULTIPLIERS_ASSIGNMENT_FLAG,
   WEIGHTS_FLAG,
 } from "../src/cli/quant_flags.ts";
@@ -38,7 +39,7 @@ import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
 import { graphCost } from "../src/graph/count.ts";
 import { EXACT_NAME } from "../src/multipliers/library.ts";
 import type { MultiplierAssignment } from "../src/quant/assignment.ts";
-import type { Calibration } from "../src/quant/calibrate.ts";
+import { type Calibration, DEFAULT_CALIBRATION_IMAGES } from "../src/quant/calibrate.ts";
 import { encodeModel, readModelFile, saveModel } from "../src/model/model_file.ts";
 import { createClassifier, loadModel, type Mode } from "../mod.ts";
 import { defaultOut, EXPORT_FORMATS, exportAs, type ExportFormat } from "../src/export/formats.ts";
@@ -73,10 +74,13 @@ const FLAGS = {
     defaultText: "as the search recorded, else off",
   },
   data: DATA_FLAG,
-  calibration: { ...CALIBRATION_COUNT_FLAG, defaultText: "as a search recorded, else 1000" },
+  calibration: {
+    ...CALIBRATION_COUNT_FLAG,
+    defaultText: `as a search recorded, else ${DEFAULT_CALIBRATION_IMAGES}`,
+  },
   "calibration-method": {
     ...CALIBRATION_METHOD_FLAG,
-    defaultText: "as a search recorded, else percentile:99.999",
+    defaultText: `as a search recorded, else ${DEFAULT_CALIBRATION_FLAG}`,
   },
   weights: WEIGHTS_FLAG,
   verify: {

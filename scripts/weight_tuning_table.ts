@@ -12,7 +12,8 @@ import { loadCifar10 } from "../src/data/cifar10/mod.ts";
 import { readModelFile } from "../src/model/model_file.ts";
 import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
 import { quantizeWithCalibration } from "../src/quant/quantize.ts";
-import { CALIBRATION, quantizedAccuracyHere } from "../src/quant/quantized_model.ts";
+import { quantizedAccuracyHere } from "../src/quant/quantized_model.ts";
+import { DEFAULT_CALIBRATION } from "../src/quant/calibrate.ts";
 import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
 import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { graphCost } from "../src/graph/count.ts";
@@ -30,7 +31,14 @@ const test = await loadCifar10(dir, { split: "test" });
 const module = await compileEngine();
 const engine = await instantiateEngine(module);
 const model = await readModelFile(modelPath);
-const plan = await quantizeWithCalibration(model, train.images, 256, CALIBRATION, {}, engine);
+const plan = await quantizeWithCalibration(
+  model,
+  train.images,
+  256,
+  DEFAULT_CALIBRATION,
+  {},
+  engine,
+);
 const stats = await activationStats(plan, train.images, 256, engine);
 const layers = [...graphCost(model.graph).multsByNode.keys()];
 const library = await resolveLibrary(["mul8u_exact", ...names]);

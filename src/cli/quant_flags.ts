@@ -3,7 +3,7 @@
  * calibrated, how weights are encoded. One definition, so both helps read the same.
  */
 import { type FlagSpec, UsageError } from "./args.ts";
-import type { Calibration } from "../quant/calibrate.ts";
+import { type Calibration, DEFAULT_CALIBRATION } from "../quant/calibrate.ts";
 
 /** `--multipliers LIST`: the multipliers one network runs with (src/quant/assignment.ts). */
 export const MULTIPLIERS_ASSIGNMENT_FLAG = {
@@ -37,6 +37,14 @@ export const WEIGHTS_FLAG = {
   default: "channel",
   help: "weight encodings: channel or tensor",
 } as const satisfies FlagSpec;
+
+/** The `--calibration-method` value of a calibration (calibrationFlag reads it back). */
+export function calibrationFlagText(c: Calibration): string {
+  return c.method === "minmax" ? "minmax" : `percentile:${c.percentile}`;
+}
+
+/** `--calibration-method`'s default: DEFAULT_CALIBRATION. */
+export const DEFAULT_CALIBRATION_FLAG = calibrationFlagText(DEFAULT_CALIBRATION);
 
 /** The `--calibration-method` value: `minmax` or `percentile:P`. */
 export function calibrationFlag(text: string): Calibration {

@@ -15,7 +15,11 @@ import {
   parseAssignment,
   recordedAssignmentText,
 } from "../quant/assignment.ts";
-import type { Calibration } from "../quant/calibrate.ts";
+import {
+  type Calibration,
+  DEFAULT_CALIBRATION,
+  DEFAULT_CALIBRATION_IMAGES,
+} from "../quant/calibrate.ts";
 import { findMultiplier, type ResolvedLibrary, tableMultiplier } from "../quant/multipliers.ts";
 import { argmaxRows, type LayerRun, QuantizedNetwork } from "../quant/qnetwork.ts";
 import type { QPlan } from "../quant/plan.ts";
@@ -150,8 +154,8 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
     const available = Math.floor(opts.calibration.images.length / CIFAR10_IMAGE_BYTES);
     spec = await measureSpec(model, {
       images: opts.calibration.images,
-      count: opts.calibration.count ?? Math.min(1000, available),
-      calibration: opts.calibration.method ?? { method: "percentile", percentile: 99.999 },
+      count: opts.calibration.count ?? Math.min(DEFAULT_CALIBRATION_IMAGES, available),
+      calibration: opts.calibration.method ?? DEFAULT_CALIBRATION,
       multipliers: choice,
       library: compensate ? assignment.library : [],
       compensate,

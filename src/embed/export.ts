@@ -19,17 +19,16 @@ import { compileEngine, type Engine, instantiateEngine } from "../engine/wasm.ts
 import { graphCost } from "../graph/count.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import { parseAssignment, recordedAssignmentText } from "../quant/assignment.ts";
-import type { Calibration } from "../quant/calibrate.ts";
+import {
+  type Calibration,
+  DEFAULT_CALIBRATION,
+  DEFAULT_CALIBRATION_IMAGES,
+} from "../quant/calibrate.ts";
 import { resolveLibrary } from "../quant/library_tables.ts";
 import { findMultiplier, type ResolvedLibrary } from "../quant/multipliers.ts";
 import type { WeightGranularity } from "../quant/quantize.ts";
 import type { ModelTable, SavedModel } from "../model/model_file.ts";
 import { measureSpec } from "./spec.ts";
-
-/** The calibration `deno task evaluate` uses by default (src/quant/README.md). */
-export const DEFAULT_CALIBRATION: Calibration = { method: "percentile", percentile: 99.999 };
-/** Calibration images `deno task evaluate` uses by default (the first N training images). */
-export const DEFAULT_CALIBRATION_IMAGES = 1000;
 
 export interface SelfContainedOptions {
   /** Calibration images, CIFAR-10 layout: normally the training set (never test images). */

@@ -20,6 +20,16 @@ export { inputRange } from "./input.ts";
 
 export type Calibration = { method: "minmax" } | { method: "percentile"; percentile: number };
 
+/** The activation ranges used unless told otherwise: the most accurate setting measured
+ * (src/quant/README.md). The search, evaluate, export and the classifier all start from it. */
+export const DEFAULT_CALIBRATION = {
+  method: "percentile",
+  percentile: 99.999,
+} as const satisfies Calibration;
+/** Calibration images used unless told otherwise (the first N) by evaluate, export and the
+ * classifier; the search's presets set their own. */
+export const DEFAULT_CALIBRATION_IMAGES = 1000;
+
 export interface Range {
   lo: number;
   hi: number;

@@ -1,6 +1,6 @@
 /**
  * A trained network quantised once and measured through any multipliers on a labelled set:
- * activation ranges (CALIBRATION) and, when asked, each assignment's bias correction and
+ * activation ranges (DEFAULT_CALIBRATION) and, when asked, each assignment's bias correction and
  * weight tuning come from the same calibration images. What the search and the baselines
  * measure their networks with.
  */
@@ -10,16 +10,13 @@ import type { SavedModel } from "../model/model_file.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import type { ResolvedLibrary } from "./multipliers.ts";
 import { quantizeModel, rangesNeeded } from "./quantize.ts";
-import { calibrateRanges } from "./calibrate.ts";
+import { calibrateRanges, DEFAULT_CALIBRATION } from "./calibrate.ts";
 import { needsCodes, weightCodes } from "./bound_plan.ts";
 import type { WeightCode } from "./weight_code.ts";
 import { argmaxRows, QuantizedNetwork } from "./qnetwork.ts";
 import type { MultiplierAssignment } from "./assignment.ts";
 import { convSteps, type QPlan } from "./plan.ts";
 import { type ActivationStats, activationStats, compensatePlan } from "./compensate.ts";
-
-/** Activation ranges as `deno task evaluate` sets them by default (src/quant/README.md). */
-export const CALIBRATION = { method: "percentile", percentile: 99.999 } as const;
 
 /** Accuracy of a quantised plan through `assignment` on the first `count` images of `data`. */
 export async function quantizedAccuracyHere(
@@ -76,7 +73,7 @@ export class QuantizedModel {
     this.#plans.set("", plan);
   }
 
-  /** Quantises `model` with activation ranges (CALIBRATION) from the first `count` images. */
+  /** Quantises `model` with the default activation ranges from the first `count` images. */
   static async calibrate(
     module: WebAssembly.Module,
     model: SavedModel,
@@ -89,12 +86,12 @@ export class QuantizedModel {
       calibration.images,
       calibration.count,
       rangesNeeded(model.graph),
-      CALIBRATION,
+      DEFAULT_CALIBRATION,
       engine,
     );
     const quantize = (codes: Record<string, WeightCode>) => {
       const plan = quantizeModel(model, ranges, { codes });
-      plan.notes.calibration = { ...CALIBRATION, images: calibration.count };
+      plan.notes.calibration = { ...DEFAULT_CALIBRATION, images: calibration.count };
       return plan;
     };
     return new QuantizedModel(module, engine, quantize({}), calibration, library, quantize);

@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { calibrationFlag } from "../../src/cli/quant_flags.ts";
+import {
+  calibrationFlag,
+  calibrationFlagText,
+  DEFAULT_CALIBRATION_FLAG,
+} from "../../src/cli/quant_flags.ts";
+import { DEFAULT_CALIBRATION } from "../../src/quant/calibrate.ts";
 import { UsageError } from "../../src/cli/args.ts";
 
 Deno.test("--calibration-method: minmax, percentile:P in (50, 100], else a usage error naming it", () => {
@@ -16,4 +21,17 @@ Deno.test("--calibration-method: minmax, percentile:P in (50, 100], else a usage
       bad,
     );
   }
+});
+
+Deno.test("--calibration-method's text of a calibration reads back as it, the default included", () => {
+  assert.equal(DEFAULT_CALIBRATION_FLAG, "percentile:99.999");
+  assert.deepEqual(calibrationFlag(DEFAULT_CALIBRATION_FLAG), DEFAULT_CALIBRATION);
+  assert.equal(calibrationFlagText({ method: "minmax" }), "minmax");
+  assert.deepEqual(
+    calibrationFlag(calibrationFlagText({ method: "percentile", percentile: 99.9 })),
+    {
+      method: "percentile",
+      percentile: 99.9,
+    },
+  );
 });

@@ -6,11 +6,8 @@
 import assert from "node:assert/strict";
 import { compileEngine, loadEngine } from "../../src/engine/wasm.ts";
 import { resolveLibrary } from "../../src/quant/library_tables.ts";
-import {
-  CALIBRATION,
-  quantizedAccuracyHere,
-  QuantizedModel,
-} from "../../src/quant/quantized_model.ts";
+import { quantizedAccuracyHere, QuantizedModel } from "../../src/quant/quantized_model.ts";
+import { DEFAULT_CALIBRATION } from "../../src/quant/calibrate.ts";
 import { activationStats, compensatePlan } from "../../src/quant/compensate.ts";
 import { graphCost } from "../../src/graph/count.ts";
 import { exactArray, truncated } from "../../src/multipliers/generators/families.ts";
@@ -209,7 +206,7 @@ Deno.test("a search's measurement codes each layer for the circuit its gene name
     calibration,
     30,
     rangesNeeded(graph),
-    CALIBRATION,
+    DEFAULT_CALIBRATION,
   );
   const bytePlan = quantizeModel(model, calibrated, {});
   const coded = quantizeModel(model, calibrated, { codes: weightCodes(assignment, layers) });

@@ -5,7 +5,8 @@
  */
 import type { FinalResult, FinalTask, SearchWorkerInit } from "./task.ts";
 import { type Measured, trainAndMeasure } from "./measure.ts";
-import { CALIBRATION, QuantizedModel } from "../../quant/quantized_model.ts";
+import { QuantizedModel } from "../../quant/quantized_model.ts";
+import { DEFAULT_CALIBRATION } from "../../quant/calibrate.ts";
 import { makeSelfContained } from "../../embed/export.ts";
 import { decodeModel, encodeModel, type SavedModel } from "../../model/model_file.ts";
 import { graphCost } from "../../graph/count.ts";
@@ -49,7 +50,7 @@ export async function runFinalTask(t: FinalTask, init: SearchWorkerInit): Promis
   const portable = await makeSelfContained(model, {
     calibrationImages: data.finalTrain.images,
     calibrationCount: Math.min(q.calibrationImages, data.finalTrain.labels.length),
-    calibration: CALIBRATION,
+    calibration: DEFAULT_CALIBRATION,
     multipliers: refined?.multipliers ?? t.multipliers,
     extraMultipliers: [...new Set(Object.values(t.multipliers))],
     compensate: q.compensate,

@@ -8,7 +8,8 @@ import { train } from "../../train/trainer.ts";
 import type { Dataset } from "../../train/replica.ts";
 import type { SavedModel } from "../../model/model_file.ts";
 import { EXACT_NAME } from "../../multipliers/library.ts";
-import { CALIBRATION, QuantizedModel } from "../../quant/quantized_model.ts";
+import { QuantizedModel } from "../../quant/quantized_model.ts";
+import { DEFAULT_CALIBRATION } from "../../quant/calibrate.ts";
 import type { ResolvedLibrary } from "../../quant/multipliers.ts";
 import type { MeasureRecipe } from "./recipe.ts";
 
@@ -76,7 +77,7 @@ export async function trainAndMeasure(opts: {
   model.meta = {
     ...model.meta,
     measured,
-    calibration: { ...CALIBRATION, images: calib },
+    calibration: { ...DEFAULT_CALIBRATION, images: calib },
     errorCompensation: quant.compensate,
     ...(quant.tuneWeights ? { weightTuning: true } : {}),
   };
