@@ -26,6 +26,7 @@ import { decodeModel, encodeModel } from "../src/model/model_file.ts";
 import { Rng } from "../src/util/rng.ts";
 import { createClassifier, loadModel, type Mode, MODES } from "../mod.ts";
 import { launchChromium } from "../tests/e2e/_browser.ts";
+import { IMAGE_BYTES } from "../src/data/cifar10/format.ts";
 
 const FLAGS = {
   model: {
@@ -72,12 +73,12 @@ await runMain(async () => {
   try {
     const test = await getCifar10({ dir: dataDir, split: "test", download: false });
     if (n > test.n) throw new UsageError(`--images ${n}: the test set has ${test.n}`);
-    images = test.images.slice(0, n * 3072);
+    images = test.images.slice(0, n * IMAGE_BYTES);
     source = `the first ${n} CIFAR-10 test images`;
   } catch (e) {
     if (e instanceof UsageError) throw e;
     const rng = new Rng(1);
-    images = Uint8Array.from({ length: n * 3072 }, () => rng.int(256));
+    images = Uint8Array.from({ length: n * IMAGE_BYTES }, () => rng.int(256));
     source = `${n} random images (CIFAR-10 not found: ${(e as Error).message.split("\n")[0]})`;
   }
   const cost = graphCost(saved.graph);
@@ -104,13 +105,13 @@ await runMain(async () => {
       const wasm = await lib.compileWasm(await get("/lib/approxnas.wasm"));
       const model = lib.loadModel(await get("/models/bench.apxnet"), "bench.apxnet");
       const body = await get(`/api/test?start=0&count=${count}`);
-      const imgs = body.subarray(0, count * 3072);
+      const imgs = body.subarray(0, count * IMAGE_BYTES);
       const classifiers: Record<string, { classify(i: Uint8Array): { logits: Float32Array } }> = {};
       const last: Record<string, Float32Array> = {};
       const bench: BrowserBench = {
         async prepare(mode, b, warm) {
           classifiers[mode] = await lib.createClassifier({ model, wasm, mode, batch: b });
-          classifiers[mode].classify(imgs.subarray(0, Math.min(warm, count) * 3072));
+          classifiers[mode].classify(imgs.subarray(0, Math.min(warm, count) * IMAGE_BYTES));
         },
         pass(mode) {
           const t0 = performance.now();
@@ -135,7 +136,7 @@ await runMain(async () => {
     console.log("| --- | --- | --- | --- | --- |");
     for (const mode of modes) {
       const classifier = await createClassifier({ model, wasm, mode, batch });
-      classifier.classify(images.subarray(0, Math.min(batch * 2, n) * 3072)); // warm-up
+      classifier.classify(images.subarray(0, Math.min(batch * 2, n) * IMAGE_BYTES)); // warm-up
       await page.evaluate(
         ([m, b, w]) => (globalThis as unknown as { bench: BrowserBench }).bench.prepare(m, b, w),
         [mode, batch, batch * 2] as const,

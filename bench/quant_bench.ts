@@ -29,6 +29,7 @@ import type { SavedModel } from "../src/model/model_file.ts";
 import { ReplicaPool } from "../src/train/replica_pool.ts";
 import { initialWeights } from "../src/train/trainer.ts";
 import { Rng } from "../src/util/rng.ts";
+import { IMAGE_BYTES } from "../src/data/cifar10/format.ts";
 
 export interface QuantBenchRow {
   graph: string;
@@ -74,9 +75,12 @@ export async function benchQuantized(opts: QuantBenchOptions = {}): Promise<Quan
   const graph: Graph = opts.model?.graph ?? resnet(8);
   const model = opts.model ?? { graph, ...(await initialWeights(graph, 1, module)), meta: {} };
   const rng = new Rng(7);
-  const images = opts.images ?? Uint8Array.from({ length: count * 3072 }, () => rng.int(256));
-  if (images.length < count * 3072) throw new Error(`benchQuantized: fewer than ${count} images`);
-  const labels = new Uint8Array(images.length / 3072);
+  const images = opts.images ??
+    Uint8Array.from({ length: count * IMAGE_BYTES }, () => rng.int(256));
+  if (images.length < count * IMAGE_BYTES) {
+    throw new Error(`benchQuantized: fewer than ${count} images`);
+  }
+  const labels = new Uint8Array(images.length / IMAGE_BYTES);
   const ranges = await calibrateRanges(
     model,
     images,

@@ -7,6 +7,7 @@ import { compileEngine } from "../src/engine/wasm.ts";
 import { ReplicaPool } from "../src/train/replica_pool.ts";
 import { initialWeights } from "../src/train/trainer.ts";
 import { Rng } from "../src/util/rng.ts";
+import { IMAGE_BYTES } from "../src/data/cifar10/format.ts";
 
 export interface TrainBenchResult {
   graph: string;
@@ -27,7 +28,7 @@ export async function benchTraining(
   const batch = opts.batch ?? 128, steps = opts.steps ?? 10, warmup = opts.warmup ?? 2;
   const rng = new Rng(1);
   const n = batch * 4;
-  const images = new Uint8Array(n * 3072).map(() => rng.int(256));
+  const images = new Uint8Array(n * IMAGE_BYTES).map(() => rng.int(256));
   const labels = new Uint8Array(n).map(() => rng.int(10));
   const module = await compileEngine();
   const pool = await ReplicaPool.create({

@@ -32,7 +32,8 @@ import {
 } from "../src/quant/assignment.ts";
 import { activationStats, compensatePlan } from "../src/quant/compensate.ts";
 import { inferenceEnergy } from "../src/quant/energy.ts";
-import { floatAccuracy, type LabelledImages, quantizedAccuracy } from "../src/quant/evaluate.ts";
+import { floatAccuracy, quantizedAccuracy } from "../src/quant/evaluate.ts";
+import type { LabelledImages } from "../src/data/cifar10/format.ts";
 import { resolveLibrary } from "../src/quant/library_tables.ts";
 import { findMultiplier } from "../src/quant/multipliers.ts";
 import type { LayerRun } from "../src/quant/qnetwork.ts";

@@ -21,7 +21,7 @@ import { STANDARD_RECIPE, type TrainRecipe } from "../src/train/recipe.ts";
 import { train } from "../src/train/trainer.ts";
 import { saveModel } from "../src/model/model_file.ts";
 import { Progress } from "../src/util/progress.ts";
-import type { Dataset } from "../src/train/replica.ts";
+import { IMAGE_BYTES, type LabelledImages } from "../src/data/cifar10/format.ts";
 
 const FLAGS = {
   arch: {
@@ -102,9 +102,9 @@ function oldResumeForm(argv: string[]): string[] {
   return [...argv.slice(0, at), "--resume", run, ...argv.slice(at + 1)];
 }
 
-function head(d: Dataset, n: number | undefined): Dataset {
+function head(d: LabelledImages, n: number | undefined): LabelledImages {
   if (n === undefined || n >= d.labels.length) return d;
-  return { images: d.images.subarray(0, n * 3072), labels: d.labels.subarray(0, n) };
+  return { images: d.images.subarray(0, n * IMAGE_BYTES), labels: d.labels.subarray(0, n) };
 }
 
 await runMain(async () => {

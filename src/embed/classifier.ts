@@ -25,11 +25,12 @@ import { argmaxRows, type LayerRun, QuantizedNetwork } from "../quant/qnetwork.t
 import type { QPlan } from "../quant/plan.ts";
 import { exactTable } from "../model/product_table.ts";
 import { graphCost } from "../graph/count.ts";
-import { CIFAR10_IMAGE_BYTES, prepareEvalBatch } from "../train/augment.ts";
+import { prepareEvalBatch } from "../train/augment.ts";
 import type { InferenceSpec, ModelTable, SavedModel } from "../model/model_file.ts";
 import { Network } from "../train/network.ts";
 import { applyCorrections, codesOf, measureSpec, planFromSpec } from "./spec.ts";
 import { type LoadedModel, modelName } from "./model.ts";
+import { IMAGE_BYTES } from "../data/cifar10/format.ts";
 
 /**
  * The library's exact multiplier (src/multipliers/catalogue.ts EXACT_NAME, checked equal by
@@ -124,7 +125,7 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
   }
   const graph = model.graph;
   const s = graph.input;
-  if (s.h * s.w * s.c !== CIFAR10_IMAGE_BYTES) {
+  if (s.h * s.w * s.c !== IMAGE_BYTES) {
     throw new Error(
       `Model '${name}' takes ${s.h}x${s.w}x${s.c} inputs; the classifier reads CIFAR-10 images ` +
         `(32x32x3)`,
@@ -151,7 +152,7 @@ export async function createClassifier(opts: ClassifierOptions): Promise<Classif
           "so 8-bit classification needs calibration images: pass `calibration: { images }`",
       );
     }
-    const available = Math.floor(opts.calibration.images.length / CIFAR10_IMAGE_BYTES);
+    const available = Math.floor(opts.calibration.images.length / IMAGE_BYTES);
     spec = await measureSpec(model, {
       images: opts.calibration.images,
       count: opts.calibration.count ?? Math.min(DEFAULT_CALIBRATION_IMAGES, available),
@@ -225,7 +226,7 @@ function floatClassifier(
       const arena = net.engine.arena;
       // prepareEvalBatch copies labels too: these are placeholders.
       const data = {
-        images: images.subarray(0, n * CIFAR10_IMAGE_BYTES),
+        images: images.subarray(0, n * IMAGE_BYTES),
         labels: new Uint8Array(n),
       };
       for (let start = 0; start < n; start += batch) {
@@ -234,7 +235,7 @@ function floatClassifier(
           data,
           Array.from({ length: m }, (_, i) => start + i),
           {
-            images: arena.f32(net.input, m * CIFAR10_IMAGE_BYTES),
+            images: arena.f32(net.input, m * IMAGE_BYTES),
             labels: arena.i32(net.labels, m),
           },
         );
@@ -313,11 +314,11 @@ function imageCount(images: Uint8Array, count: number | undefined): number {
   if (!(images instanceof Uint8Array)) {
     throw new Error(`classify expects a Uint8Array of CIFAR-10 images, found ${typeof images}`);
   }
-  const available = images.length / CIFAR10_IMAGE_BYTES;
+  const available = images.length / IMAGE_BYTES;
   const n = count ?? available;
-  if (!Number.isInteger(n) || n < 1 || n * CIFAR10_IMAGE_BYTES > images.length) {
+  if (!Number.isInteger(n) || n < 1 || n * IMAGE_BYTES > images.length) {
     throw new Error(
-      `classify: ${count === undefined ? "all" : count} image(s) of ${CIFAR10_IMAGE_BYTES} ` +
+      `classify: ${count === undefined ? "all" : count} image(s) of ${IMAGE_BYTES} ` +
         `bytes asked for, the array holds ${images.length} bytes (${available} images)`,
     );
   }

@@ -14,6 +14,7 @@
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleModule, engineBytes } from "./bundle.ts";
+import { IMAGE_BYTES, type LabelledImages } from "../data/cifar10/format.ts";
 
 const WEB_DIR = fileURLToPath(new URL("../../web/demo/", import.meta.url));
 
@@ -27,9 +28,7 @@ export interface DemoModel {
   load(): Promise<Uint8Array>;
 }
 
-export interface TestImages {
-  images: Uint8Array;
-  labels: Uint8Array;
+export interface TestImages extends LabelledImages {
   classes: readonly string[];
 }
 
@@ -109,9 +108,9 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
             `start=${url.searchParams.get("start")} count=${url.searchParams.get("count")}`,
         }, 400);
       }
-      const out = new Uint8Array(count * 3073);
-      out.set(t.images.subarray(start * 3072, (start + count) * 3072));
-      out.set(t.labels.subarray(start, start + count), count * 3072);
+      const out = new Uint8Array(count * (IMAGE_BYTES + 1));
+      out.set(t.images.subarray(start * IMAGE_BYTES, (start + count) * IMAGE_BYTES));
+      out.set(t.labels.subarray(start, start + count), count * IMAGE_BYTES);
       return bytes(out, "application/octet-stream", { "x-test-images": String(total) });
     }
     const name = path === "/" ? "index.html" : path.slice(1);

@@ -29,6 +29,7 @@ import { findMultiplier, type ResolvedLibrary } from "../quant/multipliers.ts";
 import type { WeightGranularity } from "../quant/quantize.ts";
 import type { ModelTable, SavedModel } from "../model/model_file.ts";
 import { measureSpec } from "./spec.ts";
+import { IMAGE_BYTES } from "../data/cifar10/format.ts";
 
 export interface SelfContainedOptions {
   /** Calibration images, CIFAR-10 layout: normally the training set (never test images). */
@@ -122,7 +123,7 @@ export async function makeSelfContained(
     ...(m.weights ? { weights: m.weights } : {}),
     ...(m.offsets ? { offsets: m.offsets } : {}),
   }));
-  const available = Math.floor(opts.calibrationImages.length / 3072);
+  const available = Math.floor(opts.calibrationImages.length / IMAGE_BYTES);
   const recorded = recordedCalibration(model.meta);
   const count = opts.calibrationCount ??
     Math.min(recorded?.images ?? DEFAULT_CALIBRATION_IMAGES, available);

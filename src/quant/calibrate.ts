@@ -15,6 +15,7 @@ import type { Engine } from "../engine/wasm.ts";
 import { prepareEvalBatch } from "../train/augment.ts";
 import type { SavedModel } from "../model/model_file.ts";
 import { Network } from "../train/network.ts";
+import { IMAGE_BYTES } from "../data/cifar10/format.ts";
 
 export { inputRange } from "./input.ts";
 
@@ -50,7 +51,7 @@ export async function calibrateRanges(
   engine?: Engine,
   batch = 100,
 ): Promise<Map<string, Range>> {
-  const available = Math.floor(images.length / 3072);
+  const available = Math.floor(images.length / IMAGE_BYTES);
   if (count < 1 || count > available) {
     throw new Error(`Calibration needs 1..${available} images, asked for ${count}`);
   }

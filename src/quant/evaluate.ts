@@ -10,12 +10,7 @@ import type { MultiplierAssignment } from "./assignment.ts";
 import type { QPlan } from "./plan.ts";
 import type { LayerRun, PathChoice } from "./qnetwork.ts";
 import { QuantizedPool } from "./qpool.ts";
-
-export interface LabelledImages {
-  /** CIFAR-10 layout, 3072 bytes per image. */
-  images: Uint8Array;
-  labels: Uint8Array;
-}
+import type { LabelledImages } from "../data/cifar10/format.ts";
 
 export interface AccuracyResult {
   correct: number;

@@ -5,8 +5,9 @@
  */
 import { CIFAR10_MEAN, CIFAR10_STD } from "../train/augment.ts";
 import { type Affine, quantize } from "./affine.ts";
+import { IMAGE_BYTES, IMAGE_SIDE } from "../data/cifar10/format.ts";
 
-const PLANE = 1024;
+const PLANE = IMAGE_SIDE * IMAGE_SIDE;
 
 /**
  * The range of the normalised network input over all possible pixels (not calibrated:
@@ -40,14 +41,13 @@ export function encodeImages(
   table: Uint8Array,
   out: Uint8Array,
 ): void {
-  if ((start + n) * 3072 > images.length) {
-    throw new Error(
-      `encodeImages: images ${start}..${start + n - 1} run past ${images.length / 3072} images`,
-    );
+  if ((start + n) * IMAGE_BYTES > images.length) {
+    const total = images.length / IMAGE_BYTES;
+    throw new Error(`encodeImages: images ${start}..${start + n - 1} run past ${total} images`);
   }
   for (let i = 0; i < n; i++) {
-    const src = (start + i) * 3072;
-    let dst = i * 3072;
+    const src = (start + i) * IMAGE_BYTES;
+    let dst = i * IMAGE_BYTES;
     for (let p = 0; p < PLANE; p++) {
       out[dst] = table[images[src + p]];
       out[dst + 1] = table[256 + images[src + PLANE + p]];

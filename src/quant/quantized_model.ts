@@ -5,7 +5,6 @@
  * measure their networks with.
  */
 import { type Engine, instantiateEngine } from "../engine/wasm.ts";
-import type { Dataset } from "../train/replica.ts";
 import type { SavedModel } from "../model/model_file.ts";
 import { EXACT_NAME } from "../multipliers/library.ts";
 import type { ResolvedLibrary } from "./multipliers.ts";
@@ -17,13 +16,14 @@ import { argmaxRows, QuantizedNetwork } from "./qnetwork.ts";
 import type { MultiplierAssignment } from "./assignment.ts";
 import { convSteps, type QPlan } from "./plan.ts";
 import { type ActivationStats, activationStats, compensatePlan } from "./compensate.ts";
+import type { LabelledImages } from "../data/cifar10/format.ts";
 
 /** Accuracy of a quantised plan through `assignment` on the first `count` images of `data`. */
 export async function quantizedAccuracyHere(
   module: WebAssembly.Module,
   plan: QPlan,
   assignment: MultiplierAssignment,
-  data: Dataset,
+  data: LabelledImages,
   count: number,
   batch = 100,
 ): Promise<number> {
@@ -114,7 +114,7 @@ export class QuantizedModel {
   }
 
   /** Accuracy on `data` with `multipliers` (node id -> library name; missing nodes exact). */
-  async accuracy(multipliers: Record<string, string>, data: Dataset): Promise<number> {
+  async accuracy(multipliers: Record<string, string>, data: LabelledImages): Promise<number> {
     const names = [...new Set([EXACT_NAME, ...Object.values(multipliers)])];
     const assignment: MultiplierAssignment = {
       defaultName: EXACT_NAME,

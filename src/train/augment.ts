@@ -5,13 +5,13 @@
  * normalisation is a 768-entry look-up table and padding a 40-entry coordinate map.
  */
 import type { Rng } from "../util/rng.ts";
+import {
+  IMAGE_BYTES,
+  IMAGE_CHANNELS,
+  IMAGE_SIDE,
+  type LabelledImages,
+} from "../data/cifar10/format.ts";
 
-/** Width and height of a CIFAR-10 image. */
-export const CIFAR10_SIDE = 32;
-/** Colour planes per image (R, G, B). */
-export const CIFAR10_CHANNELS = 3;
-/** Bytes per image in the official layout: three 32x32 planes. */
-export const CIFAR10_IMAGE_BYTES = CIFAR10_CHANNELS * CIFAR10_SIDE * CIFAR10_SIDE;
 /** Per-channel mean of the CIFAR-10 training set on [0, 1] (R, G, B). */
 export const CIFAR10_MEAN: readonly number[] = Object.freeze([0.4914, 0.4822, 0.4465]);
 /** Per-channel standard deviation of the CIFAR-10 training set on [0, 1] (R, G, B). */
@@ -21,13 +21,13 @@ export const CROP_PADDING = 4;
 /** Crop offsets run from 0 to this, inclusive, on each axis; this / 2 is the centre. */
 export const MAX_CROP_OFFSET = 2 * CROP_PADDING;
 
-const SIDE = CIFAR10_SIDE;
+const SIDE = IMAGE_SIDE;
 const PLANE = SIDE * SIDE;
 
 /** normalised[c * 256 + v] = (v / 255 - mean[c]) / std[c]. */
 const NORMALISED = (() => {
-  const table = new Float32Array(CIFAR10_CHANNELS * 256);
-  for (let c = 0; c < CIFAR10_CHANNELS; c++) {
+  const table = new Float32Array(IMAGE_CHANNELS * 256);
+  for (let c = 0; c < IMAGE_CHANNELS; c++) {
     for (let v = 0; v < 256; v++) {
       table[c * 256 + v] = (v / 255 - CIFAR10_MEAN[c]) / CIFAR10_STD[c];
     }
@@ -56,14 +56,6 @@ export function reflectCoordinate(i: number, size: number): number {
   return m;
 }
 
-/** The whole data set (or a split) in the official layout. */
-export interface Cifar10Images {
-  /** 3072 bytes per image: R, G and B planes of 32x32, rows top to bottom. */
-  images: Uint8Array;
-  /** One class 0..9 per image. */
-  labels: ArrayLike<number>;
-}
-
 /** Where a batch goes; typically views into wasm memory. */
 export interface BatchBuffers {
   /** At least n * 32 * 32 * 3 floats, written as (n, y, x, c). */
@@ -86,8 +78,8 @@ export function writeImage(
   cropX: number,
   flip: boolean,
 ): void {
-  const src = imageIndex * CIFAR10_IMAGE_BYTES;
-  let dst = slot * CIFAR10_IMAGE_BYTES;
+  const src = imageIndex * IMAGE_BYTES;
+  let dst = slot * IMAGE_BYTES;
   // Output column x reads padded column colStart + colStep * x.
   const colStart = flip ? cropX + SIDE - 1 : cropX;
   const colStep = flip ? -1 : 1;
@@ -112,7 +104,7 @@ export function writeImage(
  * prepareTrainBatch(train, order.subarray(k, k + 128), { images: xView, labels: yView }, rng);
  */
 export function prepareTrainBatch(
-  data: Cifar10Images,
+  data: LabelledImages,
   indices: ArrayLike<number>,
   out: BatchBuffers,
   rng: Rng,
@@ -132,7 +124,7 @@ export function prepareTrainBatch(
  * and their labels.
  */
 export function prepareEvalBatch(
-  data: Cifar10Images,
+  data: LabelledImages,
   indices: ArrayLike<number>,
   out: BatchBuffers,
 ): void {
@@ -144,20 +136,20 @@ export function prepareEvalBatch(
 }
 
 /** One check per batch so that the per-pixel loop can trust its indices. */
-function checkBatch(data: Cifar10Images, indices: ArrayLike<number>, out: BatchBuffers): void {
-  if (data.images.length % CIFAR10_IMAGE_BYTES !== 0) {
+function checkBatch(data: LabelledImages, indices: ArrayLike<number>, out: BatchBuffers): void {
+  if (data.images.length % IMAGE_BYTES !== 0) {
     throw new Error(
-      `CIFAR-10 images must be a multiple of ${CIFAR10_IMAGE_BYTES} bytes: found ${data.images.length}`,
+      `CIFAR-10 images must be a multiple of ${IMAGE_BYTES} bytes: found ${data.images.length}`,
     );
   }
-  const count = data.images.length / CIFAR10_IMAGE_BYTES;
+  const count = data.images.length / IMAGE_BYTES;
   if (data.labels.length < count) {
     throw new Error(`Expected a label for each of ${count} images: found ${data.labels.length}`);
   }
   const n = indices.length;
-  if (out.images.length < n * CIFAR10_IMAGE_BYTES) {
+  if (out.images.length < n * IMAGE_BYTES) {
     throw new Error(
-      `A batch of ${n} images needs ${n * CIFAR10_IMAGE_BYTES} floats: found ${out.images.length}`,
+      `A batch of ${n} images needs ${n * IMAGE_BYTES} floats: found ${out.images.length}`,
     );
   }
   if (out.labels.length < n) {

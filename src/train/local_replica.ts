@@ -3,8 +3,9 @@
  * are workers already (a search evaluates one candidate per worker) or want no threads.
  */
 import type { Graph } from "../graph/graph.ts";
-import { type Dataset, Replica, type StepResult } from "./replica.ts";
+import { Replica, type StepResult } from "./replica.ts";
 import type { Weights } from "./replica_pool.ts";
+import type { LabelledImages } from "../data/cifar10/format.ts";
 
 /** What the trainer needs of a set of replicas: ReplicaPool (workers) or LocalReplica. */
 export interface ReplicaGroup {
@@ -22,13 +23,16 @@ export interface ReplicaGroup {
 }
 
 export class LocalReplica implements ReplicaGroup {
-  private constructor(readonly replica: Replica, readonly datasets: Record<string, Dataset>) {}
+  private constructor(
+    readonly replica: Replica,
+    readonly datasets: Record<string, LabelledImages>,
+  ) {}
 
   static async create(opts: {
     module: WebAssembly.Module;
     graph: Graph;
     batch: number;
-    datasets: Record<string, Dataset>;
+    datasets: Record<string, LabelledImages>;
   }): Promise<LocalReplica> {
     return new LocalReplica(
       await Replica.create(opts.module, opts.graph, opts.batch),

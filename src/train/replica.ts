@@ -9,12 +9,7 @@ import type { Graph } from "../graph/graph.ts";
 import { Network } from "./network.ts";
 import { Rng } from "../util/rng.ts";
 import { prepareEvalBatch, prepareTrainBatch } from "./augment.ts";
-
-export interface Dataset {
-  /** n images of 3072 bytes in the official CIFAR-10 layout (R, G, B planes of 32x32). */
-  images: Uint8Array;
-  labels: Uint8Array;
-}
+import type { LabelledImages } from "../data/cifar10/format.ts";
 
 export interface StepResult {
   /** Sum over the samples of the loss, and how many were classified right. */
@@ -42,7 +37,7 @@ export class Replica {
     return this.net.engine.arena.f32(this.net.grads, this.net.layout.paramCount);
   }
 
-  #load(data: Dataset, indices: ArrayLike<number>, rng: Rng | null): void {
+  #load(data: LabelledImages, indices: ArrayLike<number>, rng: Rng | null): void {
     const n = indices.length;
     const a = this.net.engine.arena;
     const s = this.net.graph.input;
@@ -72,7 +67,7 @@ export class Replica {
    * Leaves d(mean loss over these samples)/d(params) in `gradients`.
    */
   computeGradients(
-    data: Dataset,
+    data: LabelledImages,
     indices: ArrayLike<number>,
     augmentSeed: number | null,
   ): StepResult {
@@ -98,7 +93,7 @@ export class Replica {
   }
 
   /** Inference with running statistics over data[start, start+count), in batches. */
-  evaluate(data: Dataset, start: number, count: number): StepResult {
+  evaluate(data: LabelledImages, start: number, count: number): StepResult {
     let lossSum = 0, correct = 0;
     const k = this.net.engine.kernels;
     for (let i = 0; i < count; i += this.net.batch) {

@@ -4,8 +4,9 @@
  * memory, so workers read them without copies.
  */
 import type { Graph } from "../graph/graph.ts";
-import type { Dataset, StepResult } from "./replica.ts";
+import type { StepResult } from "./replica.ts";
 import { paramLayout } from "../model/layout.ts";
+import type { LabelledImages } from "../data/cifar10/format.ts";
 
 export interface Weights {
   params: Float32Array;
@@ -69,7 +70,7 @@ export class ReplicaPool {
     graph: Graph;
     batch: number;
     count: number;
-    datasets: Record<string, Dataset>;
+    datasets: Record<string, LabelledImages>;
   }): Promise<ReplicaPool> {
     const datasets = Object.fromEntries(
       Object.entries(opts.datasets).map((

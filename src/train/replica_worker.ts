@@ -4,11 +4,11 @@
  * per worker, so a step costs two small messages, not a copy of the gradients.
  */
 /// <reference lib="deno.worker" />
-import type { Dataset } from "./replica.ts";
 import { Replica } from "./replica.ts";
+import type { LabelledImages } from "../data/cifar10/format.ts";
 
 let replica: Replica;
-let datasets: Record<string, Dataset> = {};
+let datasets: Record<string, LabelledImages> = {};
 let slots: Float32Array[] = [];
 let mySlot = 0;
 
@@ -21,7 +21,7 @@ const handlers: Record<string, Handler> = {
       m.graph as never,
       m.batch as number,
     );
-    datasets = m.datasets as Record<string, Dataset>;
+    datasets = m.datasets as Record<string, LabelledImages>;
     const sab = m.gradients as SharedArrayBuffer;
     const len = replica.net.layout.paramCount;
     slots = Array.from(

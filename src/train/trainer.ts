@@ -5,7 +5,6 @@
 import type { Graph } from "../graph/graph.ts";
 import { compileEngine, instantiateEngine } from "../engine/wasm.ts";
 import { deriveSeed, type TrainRecipe } from "./recipe.ts";
-import type { Dataset } from "./replica.ts";
 import { ReplicaPool, type Weights } from "./replica_pool.ts";
 import { LocalReplica, type ReplicaGroup } from "./local_replica.ts";
 import { Network } from "./network.ts";
@@ -13,6 +12,7 @@ import { cosineLr, oneCycleLr } from "./schedule.ts";
 import { Rng } from "../util/rng.ts";
 import { loadCheckpoint, saveCheckpoint } from "./checkpoint.ts";
 import type { EpochReport } from "./epoch_report.ts";
+import type { LabelledImages } from "../data/cifar10/format.ts";
 
 export interface StepInfo {
   epoch: number;
@@ -25,9 +25,9 @@ export interface StepInfo {
 export interface TrainOptions {
   graph: Graph;
   recipe: TrainRecipe;
-  train: Dataset;
+  train: LabelledImages;
   /** Evaluated after every epoch (the test set for final figures, a validation split in search). */
-  evaluation?: Dataset;
+  evaluation?: LabelledImages;
   /** Worker threads (default 1); 0 trains in this thread. */
   workers?: number;
   module?: WebAssembly.Module;
@@ -87,7 +87,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     }
   }
 
-  const datasets: Record<string, Dataset> = { train: opts.train };
+  const datasets: Record<string, LabelledImages> = { train: opts.train };
   if (opts.evaluation) datasets.evaluation = opts.evaluation;
   const pool: ReplicaGroup = workers === 0
     ? await LocalReplica.create({ module, graph, batch: recipe.batch, datasets })

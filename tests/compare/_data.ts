@@ -4,9 +4,9 @@
  * two is right often but not always, and multipliers change some of its answers.
  */
 import { Rng } from "../../src/util/rng.ts";
-import type { Dataset } from "../../src/train/replica.ts";
+import type { LabelledImages } from "../../src/data/cifar10/format.ts";
 
-export function synthetic(n: number, seed: number, noise = 160): Dataset {
+export function synthetic(n: number, seed: number, noise = 160): LabelledImages {
   const rng = new Rng(seed);
   const images = new Uint8Array(n * 3072), labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

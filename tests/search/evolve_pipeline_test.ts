@@ -14,10 +14,10 @@ import { getMultiplier } from "../../src/multipliers/library.ts";
 import { readModelFile } from "../../src/model/model_file.ts";
 import { Rng } from "../../src/util/rng.ts";
 import { createClassifier, loadModel as loadEmbedded } from "../../mod.ts";
-import type { Dataset } from "../../src/train/replica.ts";
+import type { LabelledImages } from "../../src/data/cifar10/format.ts";
 
 /** Images whose class is which colour plane is brightest (3 classes of 10 used). */
-function synthetic(n: number, seed: number): Dataset {
+function synthetic(n: number, seed: number): LabelledImages {
   const rng = new Rng(seed);
   const images = new Uint8Array(n * 3072), labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 // Re-choosing a retrained network's multiplier: cheapest first, the first within tolerance.
 import assert from "node:assert/strict";
 import { refineMultiplier } from "../../src/search/final/rechoose.ts";
-import type { Dataset } from "../../src/train/replica.ts";
+import type { LabelledImages } from "../../src/data/cifar10/format.ts";
 
 const library = [
   { name: "exact", energyPj: 1.0 },
@@ -9,7 +9,10 @@ const library = [
   { name: "cheap", energyPj: 0.2 },
   { name: "mild", energyPj: 0.8 },
 ];
-const validation: Dataset = { images: new Uint8Array(10 * 3072), labels: new Uint8Array(10) };
+const validation: LabelledImages = {
+  images: new Uint8Array(10 * 3072),
+  labels: new Uint8Array(10),
+};
 const multsByNode = new Map([["conv1", 300], ["fc", 100]]);
 
 /** A stand-in 8-bit network whose accuracy per (uniform) multiplier is given. */

@@ -1,20 +1,19 @@
 import assert from "node:assert/strict";
 import {
-  CIFAR10_IMAGE_BYTES,
   CIFAR10_MEAN,
   CIFAR10_STD,
-  type Cifar10Images,
   prepareEvalBatch,
   prepareTrainBatch,
   reflectCoordinate,
   writeImage,
 } from "../../src/train/augment.ts";
 import { Rng } from "../../src/util/rng.ts";
+import { IMAGE_BYTES, type LabelledImages } from "../../src/data/cifar10/format.ts";
 
 const SIDE = 32;
 
-function randomData(rng: Rng, count: number): Cifar10Images {
-  const images = new Uint8Array(count * CIFAR10_IMAGE_BYTES);
+function randomData(rng: Rng, count: number): LabelledImages {
+  const images = new Uint8Array(count * IMAGE_BYTES);
   for (let i = 0; i < images.length; i++) images[i] = rng.int(256);
   const labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) labels[i] = rng.int(10);
@@ -22,7 +21,7 @@ function randomData(rng: Rng, count: number): Cifar10Images {
 }
 
 function buffers(n: number) {
-  return { images: new Float32Array(n * CIFAR10_IMAGE_BYTES), labels: new Int32Array(n) };
+  return { images: new Float32Array(n * IMAGE_BYTES), labels: new Int32Array(n) };
 }
 
 /** Mirror of a padded coordinate written out case by case, independent of the module. */
@@ -34,11 +33,11 @@ function plainReflect(p: number): number {
 
 /** The batch computed one output value at a time from the definitions. */
 function plainBatch(
-  data: Cifar10Images,
+  data: LabelledImages,
   indices: number[],
   crops: { y: number; x: number; flip: boolean }[],
 ): Float32Array {
-  const out = new Float32Array(indices.length * CIFAR10_IMAGE_BYTES);
+  const out = new Float32Array(indices.length * IMAGE_BYTES);
   for (let n = 0; n < indices.length; n++) {
     const { y: cy, x: cx, flip } = crops[n];
     for (let y = 0; y < SIDE; y++) {
@@ -73,15 +72,15 @@ Deno.test("eval batch: NHWC layout and per-channel normalisation match a per-pix
 });
 
 Deno.test("normalisation: byte 0 and 255 of each channel give the constants' values", () => {
-  const images = new Uint8Array(CIFAR10_IMAGE_BYTES * 2).fill(0, 0, CIFAR10_IMAGE_BYTES)
-    .fill(255, CIFAR10_IMAGE_BYTES);
+  const images = new Uint8Array(IMAGE_BYTES * 2).fill(0, 0, IMAGE_BYTES)
+    .fill(255, IMAGE_BYTES);
   const out = buffers(2);
-  prepareEvalBatch({ images, labels: [3, 7] }, [0, 1], out);
+  prepareEvalBatch({ images, labels: Uint8Array.from([3, 7]) }, [0, 1], out);
   for (let c = 0; c < 3; c++) {
     const low = Math.fround(-CIFAR10_MEAN[c] / CIFAR10_STD[c]);
     const high = Math.fround((1 - CIFAR10_MEAN[c]) / CIFAR10_STD[c]);
     assert.equal(out.images[c], low, `channel ${c} at 0`);
-    assert.equal(out.images[CIFAR10_IMAGE_BYTES + 5 * 3 + c], high, `channel ${c} at 255`);
+    assert.equal(out.images[IMAGE_BYTES + 5 * 3 + c], high, `channel ${c} at 255`);
   }
   assert.deepEqual([...out.labels], [3, 7]);
 });
@@ -108,7 +107,7 @@ Deno.test("crop at offset (4, 4) without flip equals the un-augmented image", ()
   const data = randomData(new Rng(3), 3);
   const plain = buffers(3);
   prepareEvalBatch(data, [0, 1, 2], plain);
-  const cropped = new Float32Array(3 * CIFAR10_IMAGE_BYTES);
+  const cropped = new Float32Array(3 * IMAGE_BYTES);
   for (let i = 0; i < 3; i++) writeImage(data.images, i, cropped, i, 4, 4, false);
   assert.deepEqual(cropped, plain.images);
 });
@@ -117,7 +116,7 @@ Deno.test("flip mirrors each row left to right", () => {
   const data = randomData(new Rng(4), 2);
   const plain = buffers(1);
   prepareEvalBatch(data, [1], plain);
-  const flipped = new Float32Array(CIFAR10_IMAGE_BYTES);
+  const flipped = new Float32Array(IMAGE_BYTES);
   writeImage(data.images, 1, flipped, 0, 4, 4, true);
   for (let y = 0; y < SIDE; y++) {
     for (let x = 0; x < SIDE; x++) {
@@ -134,7 +133,7 @@ Deno.test("flip mirrors each row left to right", () => {
 
 /** An image whose red byte is its row + 100 and green byte its column + 100. */
 function coordinateImage(): Uint8Array {
-  const image = new Uint8Array(CIFAR10_IMAGE_BYTES);
+  const image = new Uint8Array(IMAGE_BYTES);
   for (let y = 0; y < SIDE; y++) {
     for (let x = 0; x < SIDE; x++) {
       image[y * 32 + x] = 100 + y;
@@ -153,7 +152,7 @@ function sourceOf(out: Float32Array, y: number, x: number): [number, number] {
 
 Deno.test("padding reflects about the edge pixel: not zero, not a repeated edge", () => {
   const image = coordinateImage();
-  const out = new Float32Array(CIFAR10_IMAGE_BYTES);
+  const out = new Float32Array(IMAGE_BYTES);
 
   // Offset (0, 0): output (0..3) reads padded -4..-1, which reflect to 4..1.
   writeImage(image, 0, out, 0, 0, 0, false);
@@ -196,11 +195,11 @@ Deno.test("same seed gives the same batch; another seed another", () => {
 Deno.test("writes only the batch's slots into a larger buffer", () => {
   const data = randomData(new Rng(6), 2);
   const out = {
-    images: new Float32Array(4 * CIFAR10_IMAGE_BYTES).fill(9),
+    images: new Float32Array(4 * IMAGE_BYTES).fill(9),
     labels: new Int32Array(4).fill(-1),
   };
   prepareEvalBatch(data, [1, 0], out);
-  assert.ok(out.images.subarray(2 * CIFAR10_IMAGE_BYTES).every((v) => v === 9));
+  assert.ok(out.images.subarray(2 * IMAGE_BYTES).every((v) => v === 9));
   assert.deepEqual([...out.labels], [data.labels[1], data.labels[0], -1, -1]);
 });
 
@@ -209,7 +208,8 @@ Deno.test("rejects indices out of range and buffers too small, naming what was f
   assert.throws(() => prepareEvalBatch(data, [0, 2], buffers(2)), /Image index 2 at position 1/);
   assert.throws(() => prepareEvalBatch(data, [0, 1], buffers(1)), /needs 6144 floats: found 3072/);
   assert.throws(
-    () => prepareEvalBatch({ images: new Uint8Array(100), labels: [] }, [], buffers(1)),
+    () =>
+      prepareEvalBatch({ images: new Uint8Array(100), labels: new Uint8Array(0) }, [], buffers(1)),
     /multiple of 3072 bytes: found 100/,
   );
 });

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import { GraphBuilder } from "../../src/graph/builder.ts";
 import { STANDARD_RECIPE, type TrainRecipe } from "../../src/train/recipe.ts";
 import { train } from "../../src/train/trainer.ts";
-import type { Dataset } from "../../src/train/replica.ts";
 import { Rng } from "../../src/util/rng.ts";
+import type { LabelledImages } from "../../src/data/cifar10/format.ts";
 
 /** Images whose class (0 or 1) says whether the red plane is bright: learnable in a few steps. */
-function toyData(n: number, seed: number): Dataset {
+function toyData(n: number, seed: number): LabelledImages {
   const rng = new Rng(seed);
   const images = new Uint8Array(n * 3072), labels = new Uint8Array(n);
   for (let i = 0; i < n; i++) {

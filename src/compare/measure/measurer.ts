@@ -7,15 +7,15 @@
  * tests/compare/measure_test.ts checks that the figures equal trainAndMeasure's.
  */
 import type { SavedModel } from "../../model/model_file.ts";
-import type { Dataset } from "../../train/replica.ts";
 import { graphCost } from "../../graph/count.ts";
 import { QuantizedModel } from "../../quant/quantized_model.ts";
 import type { ResolvedLibrary } from "../../quant/multipliers.ts";
+import type { LabelledImages } from "../../data/cifar10/format.ts";
 
 export interface MeasureSetup {
   module: WebAssembly.Module;
   /** The images the network was trained on; the first `calibrationImages` calibrate. */
-  calibration: Dataset;
+  calibration: LabelledImages;
   calibrationImages: number;
   compensate: boolean;
   /** With `compensate`, weight bytes tuned to each multiplier too. */
@@ -43,7 +43,7 @@ export class NetworkMeasurer {
   }
 
   /** Accuracy on `data` with `multiplier` in every conv and dense layer. */
-  accuracy(multiplier: string, data: Dataset): Promise<number> {
+  accuracy(multiplier: string, data: LabelledImages): Promise<number> {
     return this.quantized.accuracy(
       Object.fromEntries(this.layers.map((id) => [id, multiplier])),
       data,

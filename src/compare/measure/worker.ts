@@ -5,16 +5,16 @@
  */
 /// <reference lib="deno.worker" />
 import { serveTasks } from "../../util/worker_task.ts";
-import type { Dataset } from "../../train/replica.ts";
 import { decodeModel } from "../../model/model_file.ts";
 import { NetworkMeasurer } from "./measurer.ts";
 import type { ResolvedLibrary } from "../../quant/multipliers.ts";
+import type { LabelledImages } from "../../data/cifar10/format.ts";
 
 export interface MeasureInit {
   module: WebAssembly.Module;
   /** The training images of the networks (the first ones calibrate). */
-  calibration: Dataset;
-  test: Dataset;
+  calibration: LabelledImages;
+  test: LabelledImages;
   /** The resolved multipliers tasks may name (default: every library multiplier), sent once. */
   library?: ResolvedLibrary;
 }

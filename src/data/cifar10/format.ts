@@ -7,6 +7,14 @@ export const IMAGE_SIDE = 32;
 export const IMAGE_CHANNELS = 3;
 /** Bytes of one image: three 32x32 planes (CHW). */
 export const IMAGE_BYTES = IMAGE_SIDE * IMAGE_SIDE * IMAGE_CHANNELS; // 3072
+/**
+ * Images in this layout, IMAGE_BYTES each one after the other, and the label 0..9 of each:
+ * what is trained on, measured on and shown.
+ */
+export interface LabelledImages {
+  images: Uint8Array;
+  labels: Uint8Array;
+}
 /** Bytes of one record: the label byte, then the image. */
 export const RECORD_BYTES = 1 + IMAGE_BYTES; // 3073
 /** Records in every official batch file. */

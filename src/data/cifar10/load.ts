@@ -12,15 +12,12 @@ import {
   RECORD_BYTES,
   RECORDS_PER_BATCH,
 } from "./format.ts";
-import type { Cifar10Split } from "./format.ts";
+import type { Cifar10Split, LabelledImages } from "./format.ts";
 import { sha256Hex } from "../digest.ts";
 
 /** One split of CIFAR-10: `n` images of 3x32x32 bytes (R, G, B planes) and their labels. */
-export interface Cifar10Data {
-  /** `n * 3072` bytes; image i is `images.subarray(i * 3072, (i + 1) * 3072)`. */
-  images: Uint8Array;
-  /** `n` labels, each 0..9. */
-  labels: Uint8Array;
+export interface Cifar10Data extends LabelledImages {
+  /** Images (and labels) in the split. */
   n: number;
 }
 

@@ -7,37 +7,35 @@
  */
 import { Rng } from "../../util/rng.ts";
 import { deriveSeed } from "../../train/recipe.ts";
-import type { Dataset } from "../../train/replica.ts";
 import type { EvolveConfig } from "../run/config.ts";
-
-const IMAGE = 3072;
+import { IMAGE_BYTES, type LabelledImages } from "../../data/cifar10/format.ts";
 
 export interface SearchData {
   /** Candidates train on this (disjoint from validation). */
-  train: Dataset;
-  validation: Dataset;
+  train: LabelledImages;
+  validation: LabelledImages;
   /** The final retraining's training images. */
-  finalTrain: Dataset;
+  finalTrain: LabelledImages;
   /** Held out of `finalTrain`: where retrained networks re-choose their multiplier. */
-  finalValidation: Dataset;
-  test: Dataset;
+  finalValidation: LabelledImages;
+  test: LabelledImages;
 }
 
 /** Copies the images and labels at `indices` into new shared arrays (workers read them). */
-export function gather(d: Dataset, indices: ArrayLike<number>): Dataset {
-  const images = new Uint8Array(new SharedArrayBuffer(indices.length * IMAGE));
+export function gather(d: LabelledImages, indices: ArrayLike<number>): LabelledImages {
+  const images = new Uint8Array(new SharedArrayBuffer(indices.length * IMAGE_BYTES));
   const labels = new Uint8Array(new SharedArrayBuffer(indices.length));
   for (let i = 0; i < indices.length; i++) {
     const j = indices[i];
-    images.set(d.images.subarray(j * IMAGE, (j + 1) * IMAGE), i * IMAGE);
+    images.set(d.images.subarray(j * IMAGE_BYTES, (j + 1) * IMAGE_BYTES), i * IMAGE_BYTES);
     labels[i] = d.labels[j];
   }
   return { images, labels };
 }
 
 export function carveSearchData(
-  trainSet: Dataset,
-  testSet: Dataset,
+  trainSet: LabelledImages,
+  testSet: LabelledImages,
   config: EvolveConfig,
 ): SearchData {
   const n = trainSet.labels.length;

@@ -5,7 +5,7 @@
  */
 import type { Graph } from "../../graph/graph.ts";
 import { train } from "../../train/trainer.ts";
-import type { Dataset } from "../../train/replica.ts";
+import type { LabelledImages } from "../../data/cifar10/format.ts";
 import type { SavedModel } from "../../model/model_file.ts";
 import { EXACT_NAME } from "../../multipliers/library.ts";
 import { QuantizedModel } from "../../quant/quantized_model.ts";
@@ -38,8 +38,8 @@ export async function trainAndMeasure(opts: {
   graph: Graph;
   multipliers: Record<string, string>;
   recipe: MeasureRecipe;
-  trainData: Dataset;
-  evalData: Dataset;
+  trainData: LabelledImages;
+  evalData: LabelledImages;
   /** The run's resolved multipliers: the exact one and every one `multipliers` names. */
   library: ResolvedLibrary;
   meta?: Record<string, unknown>;

@@ -7,7 +7,7 @@
  * a cheaper multiplier where the network as a whole stays within the tolerance (layers differ
  * a lot in how much error they absorb).
  */
-import type { Dataset } from "../../train/replica.ts";
+import type { LabelledImages } from "../../data/cifar10/format.ts";
 import { energyPerMult, type LibraryEntry } from "../run/library.ts";
 import { layersEnergy } from "../../quant/energy.ts";
 import type { QuantizedModel } from "../../quant/quantized_model.ts";
@@ -47,7 +47,7 @@ export async function refineMultiplier(opts: {
   /** Multiplications per inference of each conv/dense node. */
   multsByNode: Map<string, number>;
   library: LibraryEntry[];
-  validation: Dataset;
+  validation: LabelledImages;
   tolerance: number;
   /** Go on layer by layer after the whole-network choice (default true). */
   perLayer?: boolean;
