@@ -10,6 +10,7 @@ import type { MultiplierAssignment } from "./assignment.ts";
 import type { QPlan } from "./plan.ts";
 import type { LayerRun, PathChoice } from "./qnetwork.ts";
 import { QuantizedPool } from "./qpool.ts";
+import { countCorrect } from "./predict.ts";
 import type { LabelledImages } from "../data/cifar10/format.ts";
 
 export interface AccuracyResult {
@@ -74,8 +75,7 @@ export async function quantizedAccuracy(
     const t0 = performance.now();
     const predictions = await pool.predict(count);
     const seconds = (performance.now() - t0) / 1000;
-    let correct = 0;
-    for (let i = 0; i < count; i++) correct += predictions[i] === data.labels[i] ? 1 : 0;
+    const correct = countCorrect(predictions, data.labels);
     return {
       correct,
       count,

@@ -12,7 +12,8 @@ import { quantizeModel, rangesNeeded } from "./quantize.ts";
 import { calibrateRanges, DEFAULT_CALIBRATION } from "./calibrate.ts";
 import { needsCodes, weightCodes } from "./bound_plan.ts";
 import type { WeightCode } from "./weight_code.ts";
-import { argmaxRows, QuantizedNetwork } from "./qnetwork.ts";
+import { QuantizedNetwork } from "./qnetwork.ts";
+import { countCorrect, predictClasses } from "./predict.ts";
 import type { MultiplierAssignment } from "./assignment.ts";
 import { convSteps, type QPlan } from "./plan.ts";
 import { type ActivationStats, activationStats, compensatePlan } from "./compensate.ts";
@@ -28,16 +29,7 @@ export async function quantizedAccuracyHere(
   batch = 100,
 ): Promise<number> {
   const qn = new QuantizedNetwork(await instantiateEngine(module), plan, assignment, { batch });
-  const classes = plan.graph.classes;
-  let correct = 0;
-  for (let start = 0; start < count; start += batch) {
-    const n = Math.min(batch, count - start);
-    qn.loadImages(data.images, start, n);
-    qn.forward(n);
-    const predicted = argmaxRows(qn.logits(n), n, classes);
-    for (let i = 0; i < n; i++) if (predicted[i] === data.labels[start + i]) correct++;
-  }
-  return correct / count;
+  return countCorrect(predictClasses(qn, data.images, 0, count), data.labels) / count;
 }
 
 /** Calibration images and how approximate layers are corrected (src/quant/compensate.ts). */

@@ -6,7 +6,8 @@
 import { instantiateEngine } from "../engine/wasm.ts";
 import type { MultiplierAssignment } from "./assignment.ts";
 import type { QPlan } from "./plan.ts";
-import { argmaxRows, QuantizedNetwork, type QuantizedNetworkOptions } from "./qnetwork.ts";
+import { QuantizedNetwork, type QuantizedNetworkOptions } from "./qnetwork.ts";
+import { predictClasses } from "./predict.ts";
 
 let net: QuantizedNetwork;
 let images: Uint8Array;
@@ -26,16 +27,7 @@ const handlers: Record<string, Handler> = {
     return { layers: net.layers, memoryBytes: engine.kernels.memory.buffer.byteLength };
   },
   predict(m) {
-    const start = m.start as number, count = m.count as number;
-    const out = new Uint8Array(count);
-    const classes = net.plan.graph.classes;
-    for (let i = 0; i < count; i += net.opts.batch) {
-      const n = Math.min(net.opts.batch, count - i);
-      net.loadImages(images, start + i, n);
-      net.forward(n);
-      out.set(argmaxRows(net.logits(n), n, classes), i);
-    }
-    return out;
+    return predictClasses(net, images, m.start as number, m.count as number);
   },
 };
 
