@@ -10,8 +10,8 @@
  *
  * With --verify N (default 1000), the first N test images are classified through the new
  * file (float, exact and approximate 8-bit, one thread) and through evaluate's computation
- * from scratch; the logits must agree bit for bit, and the accuracies go into the file's
- * metadata (`export`).
+ * from scratch (src/embed/verify.ts); the logits must agree bit for bit, and the accuracies
+ * go into the file's metadata (`export`).
  *
  * --format onnx | onnx-qdq | bundle writes the network out of approxnas instead (docs/api.md,
  * "ONNX and hardware bundles"): the float network as ONNX, the exact 8-bit network as QDQ
@@ -34,14 +34,11 @@ import {
 import { DATA_FLAG } from "../src/cli/common_flags.ts";
 import { getCifar10 } from "../src/data/cifar10/mod.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
-import { hostLogits } from "../src/embed/host_path.ts";
-import { compileEngine, instantiateEngine } from "../src/engine/wasm.ts";
+import { verifySelfContained } from "../src/embed/verify.ts";
+import { compileEngine } from "../src/engine/wasm.ts";
 import { graphCost } from "../src/graph/count.ts";
-import { EXACT_NAME } from "../src/multipliers/library.ts";
-import type { MultiplierAssignment } from "../src/quant/assignment.ts";
-import { type Calibration, DEFAULT_CALIBRATION_IMAGES } from "../src/quant/calibrate.ts";
-import { encodeModel, readModelFile, saveModel } from "../src/model/model_file.ts";
-import { createClassifier, loadModel, type Mode } from "../mod.ts";
+import { DEFAULT_CALIBRATION_IMAGES } from "../src/quant/calibrate.ts";
+import { readModelFile, saveModel } from "../src/model/model_file.ts";
 import { defaultOut, EXPORT_FORMATS, exportAs, type ExportFormat } from "../src/export/formats.ts";
 
 const FLAGS = {
@@ -141,10 +138,9 @@ await runMain(async () => {
     throw new UsageError((e as Error).message);
   }
   const spec = embeddable.inference!;
-  const used: Calibration = spec.calibration.method === "minmax"
-    ? { method: "minmax" }
-    : { method: "percentile", percentile: spec.calibration.percentile! };
-  const usedText = used.method === "minmax" ? "min-max" : `${used.percentile}th percentile`;
+  const usedText = spec.calibration.method === "minmax"
+    ? "min-max"
+    : `${spec.calibration.percentile}th percentile`;
   const cost = graphCost(model.graph);
   const choice = spec.multipliers;
   const choiceText = [
@@ -174,56 +170,33 @@ await runMain(async () => {
     date: new Date().toISOString(),
   };
   if (verify > 0) {
-    const testSet = await getCifar10({ dir: dataDir, split: "test" });
-    if (verify > testSet.n) {
-      throw new UsageError(`--verify ${verify}: the test set has ${testSet.n}`);
+    const test = await getCifar10({ dir: dataDir, split: "test" });
+    if (verify > test.n) throw new UsageError(`--verify ${verify}: the test set has ${test.n}`);
+    let checks;
+    try {
+      checks = await verifySelfContained(model, embeddable, {
+        test,
+        count: verify,
+        calibrationImages: trainSet.images,
+        module,
+        name: out,
+      });
+    } catch (e) {
+      throw new Error(`${(e as Error).message}; the file is not written`);
     }
-    const images = testSet.images.subarray(0, verify * 3072);
-    const loaded = loadModel(encodeModel(embeddable), out);
-    const accuracy: Record<string, number> = {};
-    for (const mode of ["float", "exact8", "approx8"] as Mode[]) {
-      const classifier = await createClassifier({ model: loaded, wasm: module, mode, batch: 100 });
-      const t0 = performance.now();
-      const r = classifier.classify(images);
-      const seconds = (performance.now() - t0) / 1000;
-      let correct = 0;
-      for (let i = 0; i < verify; i++) correct += r.labels[i] === testSet.labels[i] ? 1 : 0;
-      accuracy[mode] = correct / verify;
-      let agreement = "";
-      if (mode !== "float") {
-        const assignment: MultiplierAssignment = {
-          defaultName: mode === "exact8" ? EXACT_NAME : choice.defaultName,
-          byNode: mode === "exact8" ? {} : choice.byNode,
-          library: embeddable.tables!, // the file's tables and energies, as the classifier's
-        };
-        const want = await hostLogits(model, images, verify, {
-          calibrationImages: trainSet.images,
-          calibrationCount: spec.calibration.images,
-          calibration: used,
-          weights,
-          assignment,
-          compensate: mode === "approx8" && spec.compensate,
-          tuneWeights: spec.weightMaps !== undefined,
-          engine: () => instantiateEngine(module),
-        });
-        const a = new Uint32Array(r.logits.buffer), b = new Uint32Array(want.buffer);
-        const differ = a.reduce((n, x, i) => n + (x === b[i] ? 0 : 1), 0);
-        if (differ) {
-          throw new Error(
-            `${mode}: ${differ} logits of the file's classifier differ from evaluate's ` +
-              "computation; the file is not written",
-          );
-        }
-        agreement = "; logits identical to evaluate's computation";
-      }
-      const energy = classifier.energyPerInferenceNj;
+    for (const c of checks) {
+      const energy = c.energyPerInferenceNj;
       console.log(
-        `${mode.padEnd(8)} ${pct(accuracy[mode])} on the first ${verify} test images` +
+        `${c.mode.padEnd(8)} ${pct(c.accuracy)} on the first ${verify} test images` +
           `${energy === null ? "" : `, ${energy.toFixed(1)} nJ per inference`} ` +
-          `(${(verify / seconds).toFixed(0)} img/s, one thread)${agreement}`,
+          `(${c.imagesPerSecond.toFixed(0)} img/s, one thread)` +
+          (c.identicalToHost ? "; logits identical to evaluate's computation" : ""),
       );
     }
-    record.test = { images: verify, ...accuracy };
+    record.test = {
+      images: verify,
+      ...Object.fromEntries(checks.map((c) => [c.mode, c.accuracy])),
+    };
   }
   // As a search records them: `deno task evaluate` then defaults to the same multipliers.
   const perLayer = Object.fromEntries(

@@ -3,7 +3,7 @@
  * calibration images (calibrated ranges, the plan with each layer's weights coded for its
  * multiplier, then compensatePlan with the exact 8-bit plan's activation statistics when
  * compensating, then QuantizedNetwork), without anything stored in the file: the reference a self-contained
- * file's classifier must match bit for bit (cli/export.ts --verify, tests/embed).
+ * file's classifier must match bit for bit (src/embed/verify.ts, tests/embed).
  */
 import type { Engine } from "../engine/wasm.ts";
 import type { MultiplierAssignment } from "../quant/assignment.ts";
