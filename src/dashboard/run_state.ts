@@ -18,8 +18,8 @@ export type RunPhase = "initial population" | "searching" | "retraining" | "fini
 
 /** The run as `/api/run` returns it. */
 export interface RunSummary {
+  /** The run directory's name (its path stays on the server: a page needs no more). */
   name: string;
-  path: string;
   config: EvolveConfig;
   checkpoint: Checkpoint | null;
   /** Ids of the Pareto front of every evaluation so far (the archive), by increasing energy. */
@@ -84,7 +84,8 @@ export class RunState {
   #logStart: number | undefined;
 
   private constructor(path: string) {
-    this.path = resolve(path);
+    // As given (relative when given so): messages that name its files reach the page.
+    this.path = path;
     this.#evaluations = new JsonLinesTail(this.#file("evaluations.jsonl"));
     this.#finals = new JsonLinesTail(this.#file("final.jsonl"));
   }
@@ -155,8 +156,7 @@ export class RunState {
     const start = Math.min(configTime ?? Infinity, this.#logStart ?? Infinity);
     const lastWrite = Math.max(...written);
     return {
-      name: basename(this.path),
-      path: this.path,
+      name: basename(resolve(this.path)),
       config: c,
       checkpoint: this.checkpoint,
       front: this.front,

@@ -11,6 +11,7 @@
  */
 import { createDashboard, type Dashboard } from "./handler.ts";
 import { RunState } from "./run_state.ts";
+import { localOnly } from "../util/local_http.ts";
 
 export interface StartOptions {
   /** The run directory. */
@@ -45,7 +46,7 @@ export async function startDashboard(options: StartOptions): Promise<RunningDash
         status: 500,
         headers: { "content-type": "application/json; charset=utf-8" },
       }),
-  }, dashboard.handler);
+  }, localOnly(dashboard.handler));
   const addr = server.addr as Deno.NetAddr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   return {

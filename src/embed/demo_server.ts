@@ -15,6 +15,7 @@ import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundleModule, engineBytes } from "./bundle.ts";
 import { IMAGE_BYTES, type LabelledImages } from "../data/cifar10/format.ts";
+import { localOnly } from "../util/local_http.ts";
 
 const WEB_DIR = fileURLToPath(new URL("../../web/demo/", import.meta.url));
 
@@ -129,7 +130,7 @@ export async function startDemo(opts: DemoOptions): Promise<RunningDemo> {
     port: opts.port ?? 8788,
     onListen: () => {},
     onError: (e) => json({ error: (e as Error).message }, 500),
-  }, handler);
+  }, localOnly(handler));
   const addr = server.addr as Deno.NetAddr;
   const host = addr.hostname.includes(":") ? `[${addr.hostname}]` : addr.hostname;
   return {
