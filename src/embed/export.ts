@@ -1,7 +1,7 @@
 /**
  * Making a model file self-contained for embedding (Deno: reads the multiplier library):
  * the product tables and energies of its multipliers, and its 8-bit quantisation calibrated
- * on training images, go into the file (format version 2, docs/model-format.md), so that a
+ * on training images, go into the file (format version 3, docs/model-format.md), so that a
  * browser classifies with it exactly as `deno task evaluate` does with the same settings.
  *
  * @example

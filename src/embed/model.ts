@@ -13,7 +13,7 @@ export interface LoadedModel extends SavedModel {
 }
 
 /**
- * Decodes the bytes of a model file (.apxnet, version 1 or 2). Throws, naming `name` and
+ * Decodes the bytes of a model file (.apxnet, version 1, 2 or 3). Throws, naming `name` and
  * what was expected and found, when the bytes are not a valid model file.
  */
 export function loadModel(bytes: ArrayBuffer | ArrayBufferView, name = "model"): LoadedModel {

@@ -2,7 +2,9 @@
  * Saving and loading a trained network: graph + weights + batch-norm statistics + metadata
  * in one file, and (version 2) optionally what 8-bit inference needs without the multiplier
  * library or calibration images: the product tables of its multipliers and the calibrated
- * quantisation. The format is described in docs/model-format.md.
+ * quantisation. Version 3 ends with a CRC-32 of every byte before it, so a changed header
+ * (a range, a multiplier name) is refused as a changed weight is. The format is described
+ * in docs/model-format.md.
  *
  * encodeModel/decodeModel use no Deno API (the embedding library bundles them for Node.js
  * and browsers); saveModel/readModelFile write and read files with Deno.
@@ -15,9 +17,13 @@ import { exactTable, isExactTable, PRODUCT_TABLE_SIZE } from "./product_table.ts
 
 export const MODEL_MAGIC = "APXNET01";
 /** The version written. */
-export const MODEL_FORMAT_VERSION = 2;
-/** Versions read: 1 (graph, weights, statistics, meta) and 2 (+ tables, inference, CRC). */
-export const MODEL_FORMAT_VERSIONS_READ = [1, 2] as const;
+export const MODEL_FORMAT_VERSION = 3;
+/** Versions read: 1 (graph, weights, statistics, meta), 2 (+ tables, inference, a CRC of the
+ * data) and 3 (the CRC covers the whole file, header included). */
+export const MODEL_FORMAT_VERSIONS_READ = [1, 2, 3] as const;
+
+/** Version 3's last bytes: the CRC-32 (uint32) of every byte before them. */
+const TRAILER_BYTES = 4;
 
 /** A multiplier carried by a model file. */
 export interface ModelTable {
@@ -91,9 +97,21 @@ interface Header {
   meta: Record<string, unknown>;
   tables?: HeaderTable[];
   inference?: InferenceSpec;
-  /** CRC-32 of everything after the header's padding (version 2). */
+  /** CRC-32 of everything after the header's padding (version 2 only; version 3 has a
+   * trailer instead). */
   dataCrc32?: number;
 }
+
+/** Told when a file loads whose header no checksum covers (written before version 3). */
+export type ModelNote = (message: string) => void;
+
+/** Notes are said once per file name (a run may load the same old file many times). */
+const noted = new Set<string>();
+const warnOnce: ModelNote = (message) => {
+  if (noted.has(message)) return;
+  noted.add(message);
+  console.warn(message);
+};
 
 const TABLE_BYTES = 2 * PRODUCT_TABLE_SIZE;
 
@@ -142,19 +160,29 @@ export function encodeModel(model: SavedModel): Uint8Array {
     data.set(tableBytes(t.table), at);
     at += TABLE_BYTES;
   }
-  header.dataCrc32 = crc32(data);
   const json = new TextEncoder().encode(JSON.stringify(header));
   const dataStart = align4(12 + json.length);
-  const out = new Uint8Array(dataStart + data.length);
+  const end = dataStart + data.length;
+  const out = new Uint8Array(end + TRAILER_BYTES);
   out.set(new TextEncoder().encode(MODEL_MAGIC), 0);
-  new DataView(out.buffer).setUint32(8, json.length, true);
+  const view = new DataView(out.buffer);
+  view.setUint32(8, json.length, true);
   out.set(json, 12);
   out.set(data, dataStart);
+  view.setUint32(end, crc32(out.subarray(0, end)), true);
   return out;
 }
 
-/** Parses a model file's bytes (version 1 or 2); `name` is used in error messages. */
-export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
+/**
+ * Parses a model file's bytes (version 1, 2 or 3); `name` is used in error messages. A file
+ * of version 1 or 2 loads with a note (`onNote`; default: a warning, once per file) that no
+ * checksum covers its header.
+ */
+export function decodeModel(
+  bytes: Uint8Array,
+  name = "model",
+  onNote: ModelNote = warnOnce,
+): SavedModel {
   const fail = (what: string): never => {
     throw new Error(`Cannot load model '${name}': ${what}`);
   };
@@ -184,11 +212,12 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
     !versions.includes(header.version)
   ) {
     fail(
-      `expected format approxnas-model version ${
-        versions.join(" or ")
+      `expected format approxnas-model version ${versions.slice(0, -1).join(", ")} or ${
+        versions.at(-1)
       }, found ${header?.format} version ${header?.version}`,
     );
   }
+  const trailer = header.version >= 3 ? TRAILER_BYTES : 0;
   let layout;
   try {
     layout = paramLayout(header.graph);
@@ -224,12 +253,13 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
   const stored = entries.filter((t) => !t.exact);
   const dataStart = align4(12 + jsonLen);
   const floats = 4 * (layout.paramCount + layout.stateCount);
-  const expected = dataStart + floats + TABLE_BYTES * stored.length;
+  const expected = dataStart + floats + TABLE_BYTES * stored.length + trailer;
   if (bytes.length !== expected) {
     const tablesText = stored.length ? ` and ${stored.length} product table(s)` : "";
     fail(`it must be ${expected} bytes for its graph${tablesText}, found ${bytes.length}`);
   }
-  if (header.version >= 2) {
+  if (trailer) checkFileCrc(bytes, name);
+  else if (header.version === 2) {
     const found = crc32(bytes.subarray(dataStart));
     if (found !== header.dataCrc32) {
       fail(
@@ -238,6 +268,12 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
         }`,
       );
     }
+  }
+  if (!trailer) {
+    onNote(
+      `note: model '${name}' is format version ${header.version}: no checksum covers its ` +
+        `header (graph, meta, quantisation); files written now (version 3) are covered whole`,
+    );
   }
   const read = (from: number, count: number) => {
     const a = new Float32Array(count);
@@ -273,6 +309,21 @@ export function decodeModel(bytes: Uint8Array, name = "model"): SavedModel {
     model.inference = checkInference(name, header.inference);
   }
   return model;
+}
+
+/** Version 3: the trailer must be the CRC-32 of every byte before it. */
+function checkFileCrc(bytes: Uint8Array, name: string): void {
+  const end = bytes.length - TRAILER_BYTES;
+  const recorded = new DataView(bytes.buffer, bytes.byteOffset + end, TRAILER_BYTES)
+    .getUint32(0, true);
+  const found = crc32(bytes.subarray(0, end));
+  if (found !== recorded) {
+    throw new Error(
+      `Cannot load model '${name}': its data is corrupt: CRC-32 ${
+        hex(found)
+      } of its header and data, its last 4 bytes record ${hex(recorded)}`,
+    );
+  }
 }
 
 export async function saveModel(path: string, model: SavedModel): Promise<void> {
