@@ -22,17 +22,12 @@ import { type DemoModel, startDemo } from "../src/embed/demo_server.ts";
 import { makeSelfContained } from "../src/embed/export.ts";
 import { decodeModel, encodeModel } from "../src/model/model_file.ts";
 import { readJsonLines } from "../src/util/json_lines.ts";
+import { type FinalRecord, FinalRecordSchema } from "../src/search/run/record.ts";
 import { closeOnInterrupt, listenError } from "../src/cli/serve.ts";
 
 const USAGE = `Usage: deno task demo [RUN] [options]
 
 Example: deno task demo runs/evolve-default-s1`;
-/** What the label needs of a final.jsonl line (src/search/run/record.ts FinalRecord). */
-interface FinalSummary {
-  test?: { approx8: number };
-  energyNj?: number;
-  refined?: { energyNj: number; test: { approx8: number } };
-}
 
 const FLAGS = {
   port: {
@@ -57,13 +52,12 @@ async function listModels(dir: string): Promise<string[]> {
   return names.sort();
 }
 
-/** Recorded figures of a run's retrained networks (final.jsonl; the last line of an id counts,
- * a line still being written is skipped), by model id. Read only: the run may be live. */
-async function finalRecords(run: string): Promise<Map<string, Record<string, unknown>>> {
-  const rows = await readJsonLines<Record<string, unknown>>(join(run, "final.jsonl"), false);
-  return new Map(
-    (rows ?? []).filter((r) => typeof r.id === "string").map((r) => [r.id as string, r]),
-  );
+/** Recorded figures of a run's retrained networks (final.jsonl, checked; the last line of an
+ * id counts, a line still being written is skipped), by model id. Read only: the run may be
+ * live. */
+async function finalRecords(run: string): Promise<Map<string, FinalRecord>> {
+  const rows = await readJsonLines(join(run, "final.jsonl"), false, FinalRecordSchema);
+  return new Map((rows ?? []).map((r) => [r.id, r]));
 }
 
 /** The server only reads: the permissions that fetched CIFAR-10 are revoked before it starts. */
@@ -119,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
     if (!names.length) throw new UsageError(`${run}/models holds no .apxnet model file`);
     for (const name of names) {
       const id = name.replace(/\.apxnet$/, "");
-      const r = finals.get(id) as FinalSummary | undefined;
+      const r = finals.get(id);
       // The model file runs the re-chosen multipliers when the search re-chose them.
       const acc = r?.refined?.test.approx8 ?? r?.test?.approx8;
       const energy = r?.refined?.energyNj ?? r?.energyNj;

@@ -179,9 +179,12 @@ Deno.test("a candidate whose training fails is recorded with its error and ranke
   const log = await dir.readEvaluations();
   const failed = log.filter((r) => r.error);
   assert.ok(failed.length > 0);
+  const lines = (await Deno.readTextFile(dir.file("evaluations.jsonl"))).split("\n");
   for (const r of failed) {
     assert.match(r.error!, /out of memory \(test\)/);
-    assert.equal(r.objectives[0], null); // Infinity is written as null in JSON
+    // Infinity is written as null in JSON, and read back (checked) as Infinity.
+    assert.match(lines.find((l) => l.includes(`"id":"${r.id}"`))!, /"objectives":\[null,/);
+    assert.equal(r.objectives[0], Infinity);
   }
   // Parents are only failed ones when nothing better exists.
   const ok = log.filter((r) => !r.error && r.violation === 0).length;

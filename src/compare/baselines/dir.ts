@@ -10,33 +10,41 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { appendJsonLine, readJsonLines } from "../../util/json_lines.ts";
 import { readJsonFile } from "../../util/json_file.ts";
-import { type BaselineSettings, settingsConflict } from "./settings.ts";
+import { z } from "zod";
+import { int, number } from "../../util/check_schema.ts";
+import { type BaselineSettings, BaselineSettingsSchema, settingsConflict } from "./settings.ts";
 
 /** One network measured with one multiplier on the test set. */
-export interface BaselineResult {
-  network: string;
-  multiplier: string;
-  params: number;
-  mults: number;
+export const BaselineResultSchema = z.strictObject({
+  network: z.string(),
+  multiplier: z.string(),
+  params: int(0),
+  mults: int(0),
   /** Multiplications per inference x the multiplier's energy per multiplication, nJ (model estimate). */
-  energyNj: number;
+  energyNj: number(0),
   /** The same network with the exact multiplier. */
-  exactEnergyNj: number;
+  exactEnergyNj: number(0),
   /** Test-set accuracies; float and exact8 are the network's, approx8 this multiplier's. */
-  test: { float: number; exact8: number; approx8: number; images: number };
-  epochs: number;
-  trainImages: number;
-  seed: number;
-  calibrationImages: number;
-  compensate: boolean;
+  test: z.strictObject({
+    float: number(0, 1),
+    exact8: number(0, 1),
+    approx8: number(0, 1),
+    images: int(1),
+  }),
+  epochs: int(1),
+  trainImages: int(1),
+  seed: int(0),
+  calibrationImages: int(1),
+  compensate: z.boolean(),
   /** The model file, relative to the directory. */
-  model: string;
+  model: z.string(),
   /** Seconds of this pair's 8-bit evaluation. */
-  seconds: number;
+  seconds: number(0),
   /** The multiplier the search's re-choice rule picks for this network (cheapest within
    * the preset's tolerance of exact 8-bit on the held-out validation images). */
-  rechosen?: true;
-}
+  rechosen: z.literal(true).optional(),
+});
+export type BaselineResult = z.output<typeof BaselineResultSchema>;
 
 export class BaselineDir {
   /** Appends go one after the other, whatever the order their measurements end in. */
@@ -63,7 +71,7 @@ export class BaselineDir {
 
   /** The stored settings, or null when the directory holds none. */
   readSettings(): Promise<BaselineSettings | null> {
-    return readJsonFile<BaselineSettings>(this.file("settings.json"));
+    return readJsonFile(this.file("settings.json"), BaselineSettingsSchema);
   }
 
   /**
@@ -95,7 +103,7 @@ export class BaselineDir {
   /** The measured pairs so far (null when there is no results.jsonl); `repair` drops a
    * line cut short by a kill from the file. */
   readResults(repair = false): Promise<BaselineResult[] | null> {
-    return readJsonLines<BaselineResult>(this.file("results.jsonl"), repair);
+    return readJsonLines(this.file("results.jsonl"), repair, BaselineResultSchema);
   }
 
   /** Replaces results.jsonl with `rows` (atomically: a kill leaves the old or the new). */

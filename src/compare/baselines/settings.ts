@@ -4,32 +4,38 @@
  * multiplier re-choice), unless flags override the budget, which is then recorded so every
  * report says so.
  */
+import { z } from "zod";
+import { int, number } from "../../util/check_schema.ts";
 import { type EvolveConfig, presetConfig } from "../../search/run/config.ts";
 import type { SearchData } from "../../search/evaluate/data.ts";
 
-export interface BaselineSettings {
+export const BaselineSettingsSchema = z.strictObject({
   /** The search preset whose final retraining the baselines mirror. */
-  preset: string;
-  seed: number;
+  preset: z.string(),
+  seed: int(0),
   /** Training epochs (the preset's final.epochs unless overridden). */
-  epochs: number;
+  epochs: int(1),
   /** Images trained on (the preset's final.trainImages unless overridden, at most what the
    * held-out images leave). */
-  trainImages: number;
+  trainImages: int(1),
   /** Training-set images held out of training, on which the multiplier is re-chosen. */
-  heldOutImages: number;
+  heldOutImages: int(0),
   /** Training images that calibrate the 8-bit ranges and the bias correction. */
-  calibrationImages: number;
+  calibrationImages: int(1),
   /** The multiplier's mean error folded into the layer biases, as the search does. */
-  compensate: boolean;
+  compensate: z.boolean(),
   /** With `compensate`, weight bytes tuned to each multiplier too (absent in settings written
    * before it existed: off). */
-  tuneWeights?: boolean;
+  tuneWeights: z.boolean().optional(),
   /** The re-choice rule's tolerance (absent: the preset does not re-choose). */
-  refineTolerance?: number;
+  refineTolerance: number(0, 1, ["hi"]).optional(),
   /** Budget flags that changed the preset's values: field -> [preset value, value asked]. */
-  overrides: { epochs?: [number, number]; trainImages?: [number, number] };
-}
+  overrides: z.strictObject({
+    epochs: z.tuple([int(1), int(1)]).optional(),
+    trainImages: z.tuple([int(1), int(1)]).optional(),
+  }),
+});
+export type BaselineSettings = z.output<typeof BaselineSettingsSchema>;
 
 /** Fields that decide what a trained model or a measured pair is: a rerun must keep them. */
 const FIXED = [

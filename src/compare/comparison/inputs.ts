@@ -4,8 +4,9 @@
  * error that names the file and the command that makes it.
  */
 import { basename, join } from "node:path";
-import type { EvolveConfig } from "../../search/run/config.ts";
-import type { FinalRecord } from "../../search/run/record.ts";
+import type { z } from "zod";
+import { type EvolveConfig, EvolveConfigSchema } from "../../search/run/config.ts";
+import { type FinalRecord, FinalRecordSchema } from "../../search/run/record.ts";
 import { EXACT_NAME } from "../../multipliers/library.ts";
 import { readJsonLines } from "../../util/json_lines.ts";
 import { readJsonFile } from "../../util/json_file.ts";
@@ -30,19 +31,24 @@ export interface BaselineInput {
   results: BaselineResult[];
 }
 
-async function readJson<T>(path: string, missing: string): Promise<T> {
-  const value = await readJsonFile<T>(path);
+async function readJson<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  missing: string,
+): Promise<z.output<S>> {
+  const value = await readJsonFile(path, schema);
   if (value === null) throw new Error(`'${path}' not found: ${missing}`);
   return value;
 }
 
 export async function readRun(path: string): Promise<RunInput> {
-  const config = await readJson<EvolveConfig>(
+  const config = await readJson(
     join(path, "config.json"),
+    EvolveConfigSchema,
     `'${path}' is not a search run directory (deno task evolve makes one)`,
   );
   const finalPath = join(path, "final.jsonl");
-  const lines = await readJsonLines<FinalRecord>(finalPath, false);
+  const lines = await readJsonLines(finalPath, false, FinalRecordSchema);
   if (lines === null) {
     throw new Error(
       `'${finalPath}' not found: the search writes it in its final retraining, after the last ` +

@@ -2,77 +2,84 @@
  * What a search run does: its presets and their validation. A run directory keeps the
  * config it started with, so a resumed run goes on with exactly the same settings.
  */
+import { z } from "zod";
 import type { MultiplierGenes } from "../cgp/config.ts";
+import { checkSchema, int, number } from "../../util/check_schema.ts";
 
-export interface EvolveConfig {
-  preset: string;
-  seed: number;
+const MULTIPLIER_GENES = ["network", "per-layer", "none"] as const satisfies MultiplierGenes[];
+
+/** Where the first generation came from, and its genomes (stored in config.json). */
+export const InitialPopulationSchema = z.strictObject({
+  /** The run directory they were read from, as given. */
+  from: z.string(),
+  /** Their ids in that run. */
+  ids: z.array(z.string()),
+  genomes: z.array(z.array(int(0))),
+});
+export type InitialPopulation = z.output<typeof InitialPopulationSchema>;
+
+/** A search's settings: what config.json holds, checked on every read. */
+export const EvolveConfigSchema = z.strictObject({
+  preset: z.string(),
+  seed: int(0),
   /** NSGA-II parents (mu) and offspring per generation (lambda). */
-  population: number;
-  offspring: number;
-  generations: number;
-  cgp: {
-    rows: number;
-    cols: number;
-    levelsBack: number;
-    filters: number[];
-    kernels: number[];
-    multiplierGenes: MultiplierGenes;
-  };
+  population: int(2),
+  offspring: int(1),
+  generations: int(0),
+  cgp: z.strictObject({
+    rows: int(1),
+    cols: int(1),
+    levelsBack: int(1),
+    filters: z.array(int(1)).min(1),
+    kernels: z.array(int(1)).min(1),
+    multiplierGenes: z.enum(MULTIPLIER_GENES),
+  }),
   /** Per-gene mutation probability (CGP-CNN: 0.05). */
-  mutationRate: number;
+  mutationRate: number(0, 1, ["lo"]),
   /** Library multipliers the genes choose from, by name; empty = the whole library. A run
    * directory stores the resolved list, exact first. */
-  multipliers: string[];
+  multipliers: z.array(z.string().min(1)),
   /** Candidates above these are infeasible and never trained. */
-  constraints: { maxParams?: number; maxMults?: number };
+  constraints: z.strictObject({ maxParams: int(1).optional(), maxMults: int(1).optional() }),
   /** How one candidate is evaluated during the search (never on the test set). */
-  candidate: {
+  candidate: z.strictObject({
     /** Training images, drawn from the training split minus the validation images. */
-    trainImages: number;
+    trainImages: int(1),
     /** Validation images carved from the training set. */
-    validationImages: number;
-    epochs: number;
-    batch: number;
-    maxLr: number;
+    validationImages: int(1),
+    epochs: int(1),
+    batch: int(1),
+    maxLr: number(0, Infinity, ["lo"]),
     /** Training images used to calibrate the 8-bit activation ranges. */
-    calibrationImages: number;
+    calibrationImages: int(1),
     /** Fold each approximate multiplier's mean error into the layer biases (bias correction). */
-    compensate: boolean;
+    compensate: z.boolean(),
     /** With `compensate`: each layer's weight bytes tuned to its multiplier first
      * (src/quant/weight_tuning.ts). Absent in runs made before it existed: off. */
-    tuneWeights?: boolean;
-  };
+    tuneWeights: z.boolean().optional(),
+  }),
   /** At the end: the Pareto set retrained longer, then measured on the test set. */
-  final: {
+  final: z.strictObject({
     /** How many networks of the front are retrained (picked across the front). */
-    networks: number;
-    epochs: number;
+    networks: int(0),
+    epochs: int(1),
     /** Training images for the final retraining, drawn after the held-out validation images
      * (50,000 with no validation = the whole training set). */
-    trainImages: number;
+    trainImages: int(1),
     /** Training-set images held out of the final retraining, on which each retrained
      * network's multiplier is re-chosen (0 or absent: no re-choice). They include the
      * candidates' validation split; the test set stays unseen until the end. */
-    validationImages?: number;
+    validationImages: int(0).optional(),
     /** Re-choice rule: the cheapest library multiplier (one for the whole network) whose
      * approximate 8-bit validation accuracy is at most this far below exact 8-bit. */
-    refineTolerance?: number;
-  };
+    refineTolerance: number(0, 1, ["hi"]).optional(),
+  }),
   /** Evaluation workers (default: one per core). */
-  workers: number;
+  workers: int(1),
   /** A warm start: genomes of the first generation, taken from another run. */
-  initial?: InitialPopulation;
-}
-
-/** Where the first generation came from, and its genomes (stored in config.json). */
-export interface InitialPopulation {
-  /** The run directory they were read from, as given. */
-  from: string;
-  /** Their ids in that run. */
-  ids: string[];
-  genomes: number[][];
-}
+  initial: InitialPopulationSchema.optional(),
+});
+export type EvolveConfig = z.output<typeof EvolveConfigSchema>;
 
 /**
  * A spread of the library from exact to 70% less power, leaving out designs whose errors
@@ -219,33 +226,7 @@ export function presetConfig(name: string): EvolveConfig {
   return structuredClone(p);
 }
 
-/** Throws naming the first field that is out of range. */
-export function checkEvolveConfig(c: EvolveConfig): void {
-  const int = (name: string, v: number, lo: number) => {
-    if (!Number.isInteger(v) || v < lo) {
-      throw new Error(`evolve config: ${name} must be an integer >= ${lo}, found ${v}`);
-    }
-  };
-  int("population", c.population, 2);
-  int("offspring", c.offspring, 1);
-  int("generations", c.generations, 0);
-  int("workers", c.workers, 1);
-  int("candidate.trainImages", c.candidate.trainImages, 1);
-  int("candidate.validationImages", c.candidate.validationImages, 1);
-  int("candidate.epochs", c.candidate.epochs, 1);
-  int("candidate.batch", c.candidate.batch, 1);
-  int("final.networks", c.final.networks, 0);
-  int("final.epochs", c.final.epochs, 1);
-  int("final.trainImages", c.final.trainImages, 1);
-  int("final.validationImages", c.final.validationImages ?? 0, 0);
-  const tol = c.final.refineTolerance;
-  if (tol !== undefined && !(tol >= 0 && tol < 1)) {
-    throw new Error(`evolve config: final.refineTolerance must be in [0, 1), found ${tol}`);
-  }
-  if (!(c.mutationRate > 0 && c.mutationRate <= 1)) {
-    throw new Error(`evolve config: mutationRate must be in (0, 1], found ${c.mutationRate}`);
-  }
-  if (!(c.candidate.maxLr > 0)) {
-    throw new Error(`evolve config: candidate.maxLr must be > 0, found ${c.candidate.maxLr}`);
-  }
+/** Throws naming the first field that is missing, of the wrong type or out of range. */
+export function checkEvolveConfig(c: unknown, where = "evolve config"): EvolveConfig {
+  return checkSchema(EvolveConfigSchema, c, where);
 }

@@ -1,80 +1,111 @@
 /**
  * What a search run writes down: one record per candidate evaluation (a line of
- * `evaluations.jsonl`), the checkpoint, and the records of the final retraining.
+ * `evaluations.jsonl`), the checkpoint, and the records of the final retraining. Each schema
+ * is also the type the code reads, and every file is checked against it when read back.
  */
+import { z } from "zod";
+import { int, number } from "../../util/check_schema.ts";
 
-export interface EvaluationRecord {
+/** A share of images classified right. */
+const accuracy = number(0, 1);
+/** A number JSON wrote as null: an Infinity (a failure's objectives) or a NaN (a failure's
+ * accuracies), read back as such. */
+const lost = (as: number) =>
+  z.union([number(), z.null()], { error: "a number (or null)" }).transform((v) => v ?? as);
+/** Multiplier name by conv/dense node id. */
+const multipliersByNode = z.record(z.string(), z.string().min(1));
+
+export const EvaluationRecordSchema = z.strictObject({
   /** "g<generation>-c<index>": generation 0 is the initial population. */
-  id: string;
-  generation: number;
-  index: number;
-  genome: number[];
+  id: z.string(),
+  generation: int(0),
+  index: int(0),
+  genome: z.array(int(0)).min(1),
   /** Equal for two genomes exactly when they decode to the same network and multipliers. */
-  phenotype: string;
-  summary: string;
-  params: number;
-  mults: number;
-  /** Multiplier name by conv/dense node id. */
-  multipliers: Record<string, string>;
+  phenotype: z.string(),
+  summary: z.string(),
+  params: int(0),
+  mults: int(0),
+  multipliers: multipliersByNode,
   /** Energy of the multiplications of one inference, in nanojoules (model estimate). */
-  energyNj: number;
+  energyNj: number(0),
   /** Exceeds a constraint: never trained, ranked by how far it exceeds. */
-  violation: number;
+  violation: number(0),
   /** [validation error of the approximate 8-bit network, parameters, energy nJ]; Infinity when failed. */
-  objectives: [number, number, number];
+  objectives: z.tuple([lost(Infinity), lost(Infinity), lost(Infinity)]),
   /** Validation accuracies, all measured on the same validation split. */
-  validation?: { float: number; exact8: number; approx8: number; images: number };
-  seconds?: { train: number; evaluate: number };
+  validation: z.strictObject({
+    float: accuracy,
+    exact8: accuracy,
+    approx8: accuracy,
+    images: int(1),
+  }).optional(),
+  seconds: z.strictObject({ train: number(0), evaluate: number(0) }).optional(),
   /** Which worker evaluated it, or the id of the earlier record with the same phenotype. */
-  worker?: number;
-  reusedFrom?: string;
+  worker: int(0).optional(),
+  reusedFrom: z.string().optional(),
   /** The network as trained during the search (run-relative .apxnet path), kept while it
    * is in the population. */
-  model?: string;
-  error?: string;
-}
+  model: z.string().optional(),
+  error: z.string().optional(),
+});
+export type EvaluationRecord = z.output<typeof EvaluationRecordSchema>;
 
-export interface Checkpoint {
+export const CheckpointSchema = z.strictObject({
   /** Generations whose survival is complete (0 = the initial population is evaluated). */
-  completed: number;
+  completed: int(0),
   /** Ids of the current parents. */
-  population: string[];
+  population: z.array(z.string()),
   /** Hypervolume of the parents' feasible front after each completed generation. */
-  hypervolume: number[];
+  hypervolume: z.array(number(0)),
   /** Hypervolume of the archive (the front of every evaluation up to that generation). */
-  archiveHypervolume?: number[];
-  updated: string;
-}
+  archiveHypervolume: z.array(number(0)).optional(),
+  updated: z.string(),
+});
+export type Checkpoint = z.output<typeof CheckpointSchema>;
 
-export interface FinalRecord {
-  id: string;
-  summary: string;
-  params: number;
-  mults: number;
-  multipliers: Record<string, string>;
-  energyNj: number;
+export const FinalRecordSchema = z.strictObject({
+  id: z.string(),
+  summary: z.string(),
+  params: int(0),
+  mults: int(0),
+  multipliers: multipliersByNode,
+  energyNj: number(0),
   /** Energy of the same network with exact multipliers. */
-  exactEnergyNj: number;
-  epochs: number;
-  trainImages: number;
-  /** Test-set accuracies (10,000 CIFAR-10 test images unless limited). */
-  test: { float: number; exact8: number; approx8: number; images: number };
+  exactEnergyNj: number(0),
+  epochs: int(1),
+  trainImages: int(1),
+  /** Test-set accuracies (10,000 CIFAR-10 test images unless limited); NaN when failed. */
+  test: z.strictObject({
+    float: lost(NaN),
+    exact8: lost(NaN),
+    approx8: lost(NaN),
+    images: int(0),
+  }),
   /**
    * The same network with its multiplier re-chosen after retraining (src/search/final/rechoose.ts):
    * the cheapest one within a tolerance of exact 8-bit on held-out validation images, then
    * measured on the test set. Absent when the run does not re-choose.
    */
-  refined?: {
-    multipliers: Record<string, string>;
-    energyNj: number;
-    validation: { exact8: number; approx8: number; images: number; tolerance: number };
-    trials: { name: string; node?: string; approx8: number }[];
-    test: { approx8: number; images: number };
-  };
-  model: string;
-  seconds: number;
-  error?: string;
-}
+  refined: z.strictObject({
+    multipliers: multipliersByNode,
+    energyNj: number(0),
+    validation: z.strictObject({
+      exact8: accuracy,
+      approx8: accuracy,
+      images: int(0),
+      tolerance: number(0, 1),
+    }),
+    trials: z.array(
+      z.strictObject({ name: z.string(), node: z.string().optional(), approx8: accuracy }),
+    ),
+    test: z.strictObject({ approx8: accuracy, images: int(0) }),
+  }).optional(),
+  model: z.string(),
+  seconds: number(0),
+  error: z.string().optional(),
+});
+export type FinalRecord = z.output<typeof FinalRecordSchema>;
 
 export function recordId(generation: number, index: number): string {
   return `g${generation}-c${index}`;

@@ -12,9 +12,22 @@
 import { readJsonFile } from "../../util/json_file.ts";
 import { writeFileAtomic } from "../../util/atomic_file.ts";
 import { join } from "node:path";
-import type { EvolveConfig } from "./config.ts";
-import type { Checkpoint, EvaluationRecord, FinalRecord } from "./record.ts";
-import { appendJsonLine, readJsonLines } from "../../util/json_lines.ts";
+import { type EvolveConfig, EvolveConfigSchema } from "./config.ts";
+import {
+  type Checkpoint,
+  CheckpointSchema,
+  type EvaluationRecord,
+  EvaluationRecordSchema,
+  type FinalRecord,
+  FinalRecordSchema,
+} from "./record.ts";
+import { appendJsonLine, readJsonLineEntries } from "../../util/json_lines.ts";
+import {
+  checkCheckpoint,
+  checkEvaluations,
+  checkFinals,
+  checkWithoutCheckpoint,
+} from "./run_checks.ts";
 
 export class RunDir {
   constructor(readonly path: string) {}
@@ -51,10 +64,13 @@ export class RunDir {
     await writeFileAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
   }
 
+  /** The stored config, checked against its schema. */
   async readConfig(): Promise<EvolveConfig> {
-    const config = await readJsonFile<EvolveConfig>(this.file("config.json")).catch((e) => {
-      throw new Error(`Cannot resume: ${(e as Error).message}`);
-    });
+    const config = await readJsonFile(this.file("config.json"), EvolveConfigSchema).catch(
+      (e) => {
+        throw new Error(`Cannot resume: ${(e as Error).message}`);
+      },
+    );
     if (config === null) throw new Error(`Cannot resume '${this.path}': it has no config.json`);
     return config;
   }
@@ -63,9 +79,18 @@ export class RunDir {
     await writeFileAtomic(this.file("config.json"), JSON.stringify(config, null, 2) + "\n");
   }
 
-  /** The evaluations written so far; a last line cut short by a kill is dropped. */
-  readEvaluations(): Promise<EvaluationRecord[]> {
-    return readLog<EvaluationRecord>(this.file("evaluations.jsonl"));
+  /** The evaluations written so far, each checked, and against the config; a last line cut
+   * short by a kill is dropped. */
+  async readEvaluations(): Promise<EvaluationRecord[]> {
+    const config = await this.readConfig();
+    const file = this.file("evaluations.jsonl");
+    const entries = await readJsonLineEntries(
+      file,
+      true,
+      EvaluationRecordSchema,
+      (all) => checkEvaluations(config, all, file),
+    );
+    return (entries ?? []).map((e) => e.value);
   }
 
   appendEvaluation(rec: EvaluationRecord): Promise<void> {
@@ -74,8 +99,15 @@ export class RunDir {
 
   /** The final records, the last line of each id (a re-choice appends a newer one). */
   async readFinal(): Promise<FinalRecord[]> {
-    const all = await readLog<FinalRecord>(this.file("final.jsonl"));
-    return [...new Map(all.map((r) => [r.id, r])).values()];
+    const evaluated = new Set((await this.readEvaluations()).map((r) => r.id));
+    const file = this.file("final.jsonl");
+    const entries = await readJsonLineEntries(
+      file,
+      true,
+      FinalRecordSchema,
+      (all) => checkFinals(all, evaluated, file),
+    );
+    return [...new Map((entries ?? []).map((e) => [e.value.id, e.value])).values()];
   }
 
   appendFinal(rec: FinalRecord): Promise<void> {
@@ -104,10 +136,24 @@ export class RunDir {
     }
   }
 
-  readCheckpoint(): Promise<Checkpoint | null> {
-    return readJsonFile<Checkpoint>(this.file("checkpoint.json")).catch((e) => {
+  /** The checkpoint (null before the first generation is done), checked against its schema,
+   * the config and the evaluations it summarises. */
+  async readCheckpoint(): Promise<Checkpoint | null> {
+    const file = this.file("checkpoint.json");
+    const checkpoint = await readJsonFile(file, CheckpointSchema).catch((e) => {
       throw new Error(`Cannot resume: ${(e as Error).message}`);
     });
+    if (!(await this.exists())) return checkpoint;
+    const evaluations = this.file("evaluations.jsonl");
+    const records = await this.readEvaluations();
+    if (checkpoint === null) checkWithoutCheckpoint(records, evaluations);
+    else {
+      checkCheckpoint(await this.readConfig(), checkpoint, records, {
+        checkpoint: file,
+        evaluations,
+      });
+    }
+    return checkpoint;
   }
 
   writeCheckpoint(c: Checkpoint): Promise<void> {
@@ -119,10 +165,4 @@ export class RunDir {
       append: true,
     });
   }
-}
-
-/** A log's records (none if it does not exist yet); a line cut short by a kill is dropped
- * from the file, so the next append starts on a line of its own. */
-async function readLog<T>(path: string): Promise<T[]> {
-  return await readJsonLines<T>(path, true) ?? [];
 }
