@@ -99,7 +99,9 @@ export class WorkerPool<I, O> {
       clearTimeout(slot.timer);
       slot.job = null;
       if (e.data.kind === "result") job.resolve(e.data.result);
-      else job.reject(new Error(e.data.error));
+      else {job.reject(
+          Object.assign(new Error(e.data.error), e.data.code ? { code: e.data.code } : {}),
+        );}
       this.#dispatch();
     };
     worker.onerror = (e: ErrorEvent) => {

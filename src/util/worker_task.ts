@@ -1,7 +1,8 @@
 /**
  * The worker side of WorkerPool: `serveTasks(async (task, init, slot) => result)`, where
  * `slot` numbers the pool's workers in start order (replacements get new numbers). A thrown
- * error becomes that task's error (with its stack); the worker keeps serving.
+ * error becomes that task's error (with its stack, and its system error code such as ENOSPC,
+ * so the caller can tell a machine's fault from the task's); the worker keeps serving.
  */
 /// <reference lib="deno.worker" />
 
@@ -22,7 +23,12 @@ export function serveTasks<I, O, S = unknown>(
       try {
         self.postMessage({ kind: "result", result: await handler(e.data.task as I, init, slot) });
       } catch (err) {
-        self.postMessage({ kind: "error", error: (err as Error).stack ?? String(err) });
+        const code = (err as { code?: unknown })?.code;
+        self.postMessage({
+          kind: "error",
+          error: (err as Error).stack ?? String(err),
+          ...(typeof code === "string" ? { code } : {}),
+        });
       }
     });
   };
