@@ -81,7 +81,7 @@ function parse<F extends Flags>(argv: string[], flags: F, usage: string, positio
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, flags),
       options: parseOptions(flags),
       allowPositionals: positional,
       strict: true,
@@ -99,6 +99,26 @@ function parse<F extends Flags>(argv: string[], flags: F, usage: string, positio
     values: values as Record<keyof F, string | boolean | undefined>,
     positionals: parsed.positionals,
   };
+}
+
+/**
+ * `--name -1` as `--name=-1` for a flag that takes a value: node:util's parser would take
+ * `-1` for an option and call the flag's value ambiguous, where the value's own check says
+ * what range it expects.
+ */
+function joinNegativeValues(argv: string[], flags: Flags): string[] {
+  const valued = new Set(
+    Object.entries(flags).filter(([, v]) => v.type === "string").flatMap((
+      [k, v],
+    ) => [k, ...(v.aliases ?? [])].map((name) => `--${name}`)),
+  );
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (valued.has(argv[i]) && /^-(\d|\.\d)/.test(argv[i + 1] ?? "")) {
+      out.push(`${argv[i]}=${argv[++i]}`);
+    } else out.push(argv[i]);
+  }
+  return out;
 }
 
 /** The help of a command: usage (and example), then one row per flag, defaults shown one way:
