@@ -66,3 +66,13 @@ Deno.test("an init given as a promise is awaited before the first task; a reject
   await assert.rejects(failing.run({ op: "sq", x: 2 }), /no library/);
   failing.close();
 });
+
+Deno.test("a task's system error code (ENOSPC...) survives the thread boundary", async () => {
+  const pool = new WorkerPool<Task, number>({ script, size: 1, init: { offset: 0 } });
+  const e = await pool.run({ op: "nospace" }).catch((e) => e);
+  assert.match(e.message, /No space left on device/);
+  assert.equal(e.code, "ENOSPC");
+  const plain = await pool.run({ op: "throw" }).catch((e) => e);
+  assert.equal(plain.code, undefined);
+  pool.close();
+});

@@ -18,6 +18,7 @@ import { retrainList } from "./picks.ts";
 import { hashString } from "../../util/hash.ts";
 import type { RunDir } from "../run/run_dir.ts";
 import { writeFileAtomic } from "../../util/atomic_file.ts";
+import { faultWhile, isEnvironmentFault } from "../../util/environment_fault.ts";
 import { deriveSeed } from "../../train/recipe.ts";
 
 /** What the final retraining is about to do, for a progress display. */
@@ -62,13 +63,24 @@ export async function retrainFront(
   const picks = listed.filter((r) => !rechoose || done.has(r.id));
   const retrain = (rec: EvaluationRecord, have?: FinalRecord) =>
     retrainOne(dir, config, library, trainer, rec, have);
+  // After a fault, the run is over: a job still in flight must not write behind the back of
+  // the resume that will follow.
+  let aborted: unknown;
   const jobs = picks.map(async (rec): Promise<FinalRecord> => {
     const have = done.get(rec.id);
     if (have && !(rechoose && !have.error)) return have;
-    const out = await retrain(rec, have);
-    await dir.appendFinal(out);
-    onDone?.(out);
-    return out;
+    try {
+      const out = await retrain(rec, have);
+      if (aborted) throw aborted;
+      await dir.appendFinal(out).catch((e) => {
+        throw faultWhile(e, `logging the final record of ${rec.id}`);
+      });
+      onDone?.(out);
+      return out;
+    } catch (e) {
+      aborted ??= e;
+      throw e;
+    }
   });
   const results = await Promise.all(jobs);
   // Networks retrained in an earlier call (asked for then) stay in the run's results.
@@ -95,7 +107,8 @@ function finalPlan(
 }
 
 /** Retrains one network (or, given `have`, re-chooses and exports it again) into its record;
- * a failure is recorded with its error. */
+ * a failure of the training is recorded with its error, a fault of the machine (reading or
+ * writing a model file, no space...) stops the run with nothing recorded. */
 async function retrainOne(
   dir: RunDir,
   config: EvolveConfig,
@@ -120,8 +133,14 @@ async function retrainOne(
     model,
   };
   const { refineTolerance, validationImages } = config.final;
+  const trained = have
+    ? await Deno.readFile(dir.file(have.model)).catch((e) => {
+      throw faultWhile(e, `reading ${have.model}`);
+    })
+    : undefined;
+  let r;
   try {
-    const r = await trainer.retrain({
+    r = await trainer.retrain({
       id: rec.id,
       graph,
       multipliers: rec.multipliers,
@@ -133,12 +152,10 @@ async function retrainOne(
         search: { run: dir.path, id: rec.id, preset: config.preset, seed: config.seed },
         multipliers: rec.multipliers,
       },
-      trained: have ? await Deno.readFile(dir.file(have.model)) : undefined,
+      trained,
     });
-    await writeFileAtomic(dir.file(model), r.model);
-    // A re-choice keeps the retraining's time: that is what the network cost.
-    return { ...base, test: r.test, refined: r.refined, seconds: have?.seconds ?? r.seconds };
   } catch (e) {
+    if (isEnvironmentFault(e)) throw faultWhile(e, `retraining ${rec.id}`);
     return {
       ...base,
       test: { float: NaN, exact8: NaN, approx8: NaN, images: 0 },
@@ -146,4 +163,9 @@ async function retrainOne(
       error: (e as Error).message,
     };
   }
+  await writeFileAtomic(dir.file(model), r.model).catch((e) => {
+    throw faultWhile(e, `writing ${model}`);
+  });
+  // A re-choice keeps the retraining's time: that is what the network cost.
+  return { ...base, test: r.test, refined: r.refined, seconds: have?.seconds ?? r.seconds };
 }

@@ -11,6 +11,7 @@ import { type EvaluationRecord, recordId } from "../run/record.ts";
 import type { RunDir } from "../run/run_dir.ts";
 import type { Evaluator } from "../evaluate/task.ts";
 import { candidateRecipe } from "../evaluate/recipe.ts";
+import { faultWhile, isEnvironmentFault } from "../../util/environment_fault.ts";
 import type { Candidate } from "./space.ts";
 
 export class Evaluations {
@@ -59,10 +60,13 @@ export class Evaluations {
     const id = recordId(generation, index);
     const have = this.known.get(id);
     if (have) return have;
-    const rec = await this.#measure(id, generation, index, c);
-    if (this.#aborted) throw this.#aborted;
+    let rec: EvaluationRecord;
     try {
-      await this.dir.appendEvaluation(rec);
+      rec = await this.#measure(id, generation, index, c);
+      if (this.#aborted) throw this.#aborted;
+      await this.dir.appendEvaluation(rec).catch((e) => {
+        throw faultWhile(e, `logging ${id}`);
+      });
     } catch (e) {
       this.#aborted ??= e as Error;
       throw e;
@@ -103,26 +107,33 @@ export class Evaluations {
         ...(twin.model && await this.dir.hasFile(twin.model) ? { model: twin.model } : {}),
       };
     }
+    let r;
     try {
-      const r = await this.evaluator.evaluate({
+      r = await this.evaluator.evaluate({
         id,
         graph: d.decoded.graph,
         multipliers: d.multipliers,
         recipe: candidateRecipe(this.config, deriveSeed(this.config.seed, hashString(d.phenotype))),
       });
-      const rec: EvaluationRecord = {
-        ...base,
-        objectives: [1 - r.validation.approx8, d.params, d.energyNj],
-        validation: r.validation,
-        seconds: r.seconds,
-        worker: r.worker,
-      };
-      // Written before the log line, so a logged evaluation's model file exists.
-      if (r.model) rec.model = await this.dir.writeSearchModel(id, r.model);
-      this.#byPhenotype.set(d.phenotype, rec);
-      return rec;
     } catch (e) {
+      // The machine's fault is not the candidate's: the run stops and a resume retries it.
+      if (isEnvironmentFault(e)) throw faultWhile(e, `evaluating ${id}`);
       return { ...base, objectives: [Infinity, Infinity, Infinity], error: (e as Error).message };
     }
+    const rec: EvaluationRecord = {
+      ...base,
+      objectives: [1 - r.validation.approx8, d.params, d.energyNj],
+      validation: r.validation,
+      seconds: r.seconds,
+      worker: r.worker,
+    };
+    // Written before the log line, so a logged evaluation's model file exists.
+    if (r.model) {
+      rec.model = await this.dir.writeSearchModel(id, r.model).catch((e) => {
+        throw faultWhile(e, `writing the model file of ${id}`);
+      });
+    }
+    this.#byPhenotype.set(d.phenotype, rec);
+    return rec;
   }
 }
