@@ -24,7 +24,8 @@ import { Progress } from "../src/util/progress.ts";
 
 await runMain(async () => {
   const f = parseFlags(Deno.args, EVOLVE_FLAGS, EVOLVE_USAGE);
-  const { dir, config, library } = await openRun(f);
+  const { dir, config, library, notes } = await openRun(f);
+  for (const note of notes) console.log(note);
 
   const dataDir = f.data === undefined ? undefined : String(f.data);
   const data = carveSearchData(

@@ -21,12 +21,14 @@ Deno.test("openRun creates a run, resumes it with more generations, refuses to c
       { name: "mul8u_trunc8", energyPj: (await getMultiplier("mul8u_trunc8")).energyPj },
     ]);
     assert.deepEqual(await made.dir.readConfig(), made.config);
+    made.lock.release(); // one process at a time on a run: this one is done with it
 
     const resumed = await openRun({ resume: run, generations: "5" });
     assert.deepEqual(resumed.config, { ...made.config, generations: 5 });
     assert.deepEqual(await resumed.dir.readConfig(), resumed.config, "stored for the next resume");
     assert.deepEqual(resumed.library, made.library);
     assert.equal(made.library[1].table.length, 65536, "resolved with its product table");
+    resumed.lock.release();
 
     await assert.rejects(openRun({ preset: "smoke", run }), /already holds a run/);
     await assert.rejects(

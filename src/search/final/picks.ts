@@ -5,6 +5,7 @@
 import type { EvolveConfig } from "../run/config.ts";
 import type { EvaluationRecord } from "../run/record.ts";
 import type { RunDir } from "../run/run_dir.ts";
+import { retrainRefusal } from "../run/retrain_ids.ts";
 import { archiveFront } from "../loop/front.ts";
 
 /** Networks further than this below the best validation accuracy are not worth retraining. */
@@ -92,15 +93,7 @@ export function extraNetworks(
   const byId = new Map(evaluations.map((r) => [r.id, r]));
   return ids.map((id) => {
     const r = byId.get(id);
-    const why = !r
-      ? "is not in"
-      : r.violation > 0
-      ? "breaks the run's constraints in"
-      : r.error
-      ? "failed in"
-      : !r.validation
-      ? "was not trained in"
-      : undefined;
+    const why = retrainRefusal(r);
     if (why) {
       throw new Error(`--retrain: candidate '${id}' ${why} ${dir.file("evaluations.jsonl")}`);
     }

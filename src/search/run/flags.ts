@@ -28,9 +28,15 @@ interface EvolveFlag {
 }
 
 const int = (min: number) => (flag: string, value: FlagValue) => intFlag(flag, value, min);
-/** A comma-separated list, blanks dropped. */
-export const listFlag = (_flag: string, value: FlagValue): string[] =>
-  String(value).split(",").map((s) => s.trim()).filter(Boolean);
+/** A comma-separated list, blanks dropped; an empty one is refused (`--multipliers ""` would
+ * otherwise mean the whole library). */
+export const listFlag = (flag: string, value: FlagValue): string[] => {
+  const items = String(value).split(",").map((s) => s.trim()).filter(Boolean);
+  if (!items.length) {
+    throw new UsageError(`--${flag} expects a comma-separated list, found '${value ?? ""}'`);
+  }
+  return items;
+};
 
 const TABLE = {
   // Not a field: the config a new run starts from. No default in the parser, so that a
@@ -96,7 +102,11 @@ const TABLE = {
     value: "LIST",
     help: "library multipliers the genes choose from, or all",
     default: "the preset's list",
-    config: { path: "multipliers", parse: listFlag },
+    // "all": the whole library, which a run stores as the empty list until it is resolved.
+    config: {
+      path: "multipliers",
+      parse: (flag, value) => String(value).trim() === "all" ? [] : listFlag(flag, value),
+    },
     resume: "locked",
   },
   "multiplier-genes": {

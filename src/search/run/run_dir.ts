@@ -7,10 +7,14 @@
  *   models/              the retrained Pareto networks as model files
  *   models/search/       the current parents as trained during the search (others pruned)
  *   pareto.csv, pareto.md, charts/*.png, log.txt
- * Everything needed to resume is in the first four; nothing finished is lost by a kill.
+ *   lock                 held by the one process at work on the run (src/util/dir_lock.ts)
+ * Everything needed to resume is in the first four; nothing finished is lost by a kill. Each
+ * file is checked when read back (its schema in record.ts or config.ts, run_checks.ts).
  */
 import { readJsonFile } from "../../util/json_file.ts";
 import { writeFileAtomic } from "../../util/atomic_file.ts";
+import { type DirLock, lockDirectory } from "../../util/dir_lock.ts";
+import { faultWhile } from "../../util/environment_fault.ts";
 import { join } from "node:path";
 import { type EvolveConfig, EvolveConfigSchema } from "./config.ts";
 import {
@@ -156,13 +160,41 @@ export class RunDir {
     return checkpoint;
   }
 
-  writeCheckpoint(c: Checkpoint): Promise<void> {
-    return writeFileAtomic(this.file("checkpoint.json"), JSON.stringify(c, null, 2) + "\n");
+  async writeCheckpoint(c: Checkpoint): Promise<void> {
+    await writeFileAtomic(this.file("checkpoint.json"), JSON.stringify(c, null, 2) + "\n").catch(
+      (e) => {
+        throw faultWhile(e, `writing checkpoint.json after generation ${c.completed}`);
+      },
+    );
   }
 
+  /** Appends to log.txt, a diary of the run: a failure to write there never stops the run
+   * (a full disk stops it at the next file that matters, which says so). */
   async log(line: string): Promise<void> {
-    await Deno.writeTextFile(this.file("log.txt"), `${new Date().toISOString()} ${line}\n`, {
-      append: true,
-    });
+    const text = `${new Date().toISOString()} ${line}\n`;
+    await Deno.writeTextFile(this.file("log.txt"), text, { append: true }).catch(() => {});
+  }
+
+  /** Removes the temporary files (`*.tmp-*`) a killed process left; call it holding the
+   * lock (no writer is at work then). Returns their run-relative paths. */
+  async removeLeftovers(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const sub of [".", "models", join("models", "search"), "charts"]) {
+      try {
+        for await (const e of Deno.readDir(this.file(sub))) {
+          if (!e.isFile || !/\.tmp-[0-9a-f]{8}$/.test(e.name)) continue;
+          await Deno.remove(this.file(join(sub, e.name)));
+          removed.push(join(sub, e.name));
+        }
+      } catch (e) {
+        if (!(e instanceof Deno.errors.NotFound)) throw e;
+      }
+    }
+    return removed;
+  }
+
+  /** Takes this run's lock (one writer per run directory; src/util/dir_lock.ts). */
+  lock(): Promise<DirLock> {
+    return lockDirectory(this.path, "run directory");
   }
 }
