@@ -46,3 +46,5 @@ export type { InferenceSpec, ModelTable, SavedModel } from "./src/model/model_fi
 export { decodeModel, encodeModel } from "./src/model/model_file.ts";
 export type { LayerRun } from "./src/quant/qnetwork.ts";
 export type { Calibration } from "./src/quant/calibrate.ts";
+export { type Cifar10Data, readCifar10Batch } from "./src/data/cifar10/records.ts";
+export { CLASS_NAMES } from "./src/data/cifar10/format.ts";

@@ -4,22 +4,10 @@
  */
 import { locateBatchFile, readBatchFile } from "./batch_file.ts";
 import { OFFICIAL_SHA256 } from "./checksums.ts";
-import {
-  BATCH_FILES,
-  batchFileBytes,
-  CLASS_COUNT,
-  IMAGE_BYTES,
-  RECORD_BYTES,
-  RECORDS_PER_BATCH,
-} from "./format.ts";
-import type { Cifar10Split, LabelledImages } from "./format.ts";
+import { BATCH_FILES, batchFileBytes, IMAGE_BYTES, RECORDS_PER_BATCH } from "./format.ts";
+import { type Cifar10Data, unpackRecords } from "./records.ts";
+import type { Cifar10Split } from "./format.ts";
 import { sha256Hex } from "../digest.ts";
-
-/** One split of CIFAR-10: `n` images of 3x32x32 bytes (R, G, B planes) and their labels. */
-export interface Cifar10Data extends LabelledImages {
-  /** Images (and labels) in the split. */
-  n: number;
-}
 
 export interface LoadCifar10Options {
   split: Cifar10Split;
@@ -93,29 +81,5 @@ async function verifySha256(
     throw new Error(
       `Cannot load CIFAR-10 batch '${path}' as its SHA-256 must be ${expected}: found ${found}`,
     );
-  }
-}
-
-/** Splits records into labels and images, starting at image `first`; checks every label. */
-function unpackRecords(
-  path: string,
-  bytes: Uint8Array,
-  records: number,
-  images: Uint8Array,
-  labels: Uint8Array,
-  first: number,
-): void {
-  for (let r = 0; r < records; r++) {
-    const offset = r * RECORD_BYTES;
-    const label = bytes[offset];
-    if (label >= CLASS_COUNT) {
-      throw new Error(
-        `Cannot load CIFAR-10 batch '${path}' as record ${r} must have a label 0..${
-          CLASS_COUNT - 1
-        }: found ${label}`,
-      );
-    }
-    labels[first + r] = label;
-    images.set(bytes.subarray(offset + 1, offset + RECORD_BYTES), (first + r) * IMAGE_BYTES);
   }
 }

@@ -10,7 +10,8 @@
  * console.log(test.n, CLASS_NAMES[test.labels[0]]); // 10000 "cat"
  * ```
  */
-export { type Cifar10Data, loadCifar10, type LoadCifar10Options } from "./load.ts";
+export { loadCifar10, type LoadCifar10Options } from "./load.ts";
+export { type Cifar10Data, readCifar10Batch } from "./records.ts";
 export {
   cifar10CacheDir,
   type Cifar10SourceOptions,

