@@ -79,6 +79,15 @@ def run(graph, params, state, x):
             if node["bias"]:
                 b, pi = take(params, pi, node["filters"])
                 y = y + b
+        elif op == "dwconv":
+            kh, kw = node["kernel"]
+            c = ins[0].shape[3]
+            w, pi = take(params, pi, kh * kw * c)
+            win = windows(ins[0], node["kernel"], node["stride"], node["pad"], 0.0)
+            y = (win * w.reshape(kh, kw, c)).sum(axis=(3, 4))
+            if node["bias"]:
+                b, pi = take(params, pi, c)
+                y = y + b
         elif op == "batchnorm":
             c = ins[0].shape[3]
             gamma, pi = take(params, pi, c)

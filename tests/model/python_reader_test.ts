@@ -2,7 +2,7 @@
  * docs/model-format.md is enough for an outside program: a Python reader written from it
  * (tests/model/apxnet_float.py, numpy, float64) runs the float network of model files and
  * matches the engine's float logits to 1e-3 x (1 + |logit|): the shipped example (ResNet-8)
- * and a small network with every op (pooling with padding, concat, add, a conv with bias).
+ * and a small network with every op (pooling with padding, concat, add, depthwise, biases).
  *
  * Skipped, with the reason printed, without python3 and numpy or without --allow-run=python3.
  */
