@@ -43,7 +43,7 @@ const FLAGS = {
   models: {
     type: "string",
     value: "LIST",
-    help: "networks among resnet8, resnet14, resnet20, lenet5",
+    help: "networks among resnet8, resnet14, resnet20, lenet5, mobilenetv2",
     defaultText: "all",
   },
   multipliers: {

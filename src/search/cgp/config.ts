@@ -3,7 +3,7 @@
  * multipliers are encoded, and the image/classes the decoded networks work on.
  */
 import type { TensorShape } from "../../graph/graph.ts";
-import { type CgpFunction, functionSet } from "./functions.ts";
+import { type CgpFunction, functionSet, isConvBlock } from "./functions.ts";
 
 /**
  * Where the approximate-multiplier genes live:
@@ -46,7 +46,7 @@ export const CIFAR10_INPUT: TensorShape = { h: 32, w: 32, c: 3 };
 export function cgpConfig(options: Partial<CgpConfig> = {}): CgpConfig {
   const functions = options.functions ?? functionSet();
   const widest = Math.max(
-    ...functions.map((f) => f.kind === "conv" || f.kind === "res" ? f.filters : 0),
+    ...functions.map((f) => isConvBlock(f) ? f.filters : 0),
   );
   const config: CgpConfig = {
     rows: 5,
@@ -85,7 +85,7 @@ export function checkConfig(c: CgpConfig): void {
   }
   const widest = Math.max(
     c.input.c,
-    ...c.functions.map((f) => f.kind === "conv" || f.kind === "res" ? f.filters : 0),
+    ...c.functions.map((f) => isConvBlock(f) ? f.filters : 0),
   );
   int("maxChannels", c.maxChannels, widest);
 }

@@ -5,6 +5,7 @@
  * Every genome valid for its config decodes to a graph `inferShapes` accepts.
  */
 import { GraphBuilder } from "../../graph/builder.ts";
+import { invertedResidual } from "../../graph/mobilenet.ts";
 import { fmt, type Graph } from "../../graph/graph.ts";
 import { activeNodes } from "./active.ts";
 import type { CgpConfig } from "./config.ts";
@@ -63,7 +64,7 @@ export function decodeGenome(
     let convs = 0;
     for (const node of g.nodes.slice(before)) {
       origin[node.id] = k;
-      if (node.op !== "conv") continue;
+      if (node.op !== "conv" && node.op !== "dwconv") continue;
       convs++;
       if (config.multiplierGenes === "per-layer") multipliers[node.id] = genome[at + 3];
       if (config.multiplierGenes === "network") multipliers[node.id] = genome[l.tailGene];
@@ -108,6 +109,12 @@ function decodeNode(
       const shortcut = g.shape(x).c === f.filters ? x : g.batchnorm(g.conv(x, f.filters, 1));
       return { id: g.relu(g.add(body, shortcut)), note: "" };
     }
+    case "sep": {
+      const dw = g.relu(g.batchnorm(g.dwconv(x, f.kernel)));
+      return { id: g.convBnRelu(dw, f.filters, 1), note: "" };
+    }
+    case "mbconv":
+      return { id: invertedResidual(g, x, f.filters, f.kernel, f.expand), note: "" };
     case "maxpool":
     case "avgpool": {
       const s = g.shape(x);

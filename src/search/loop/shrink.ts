@@ -9,13 +9,20 @@ import type { CgpConfig } from "../cgp/config.ts";
 import type { Genome } from "../cgp/genome.ts";
 import { genomeLayout } from "../cgp/genome.ts";
 import { activeNodes } from "../cgp/active.ts";
+import { type ConvBlock, isConvBlock } from "../cgp/functions.ts";
+
+/** An inverted residual shrinks in filters and kernel, keeping its expansion ratio. */
+function sameExpansion(f: ConvBlock, g: ConvBlock): boolean {
+  return f.kind !== "mbconv" || (g.kind === "mbconv" && g.expand === f.expand);
+}
 
 /** What the repair needs to know of a genome: how far it is over the constraints, its size. */
 export type Measure = (genome: Genome) => { violation: number; params: number };
 
 /**
- * The genomes one shrink away: an active conv or res node's function replaced by the same
- * kind with at most its filters and at most its kernel size (one of them smaller).
+ * The genomes one shrink away: an active conv block's function (conv, res, sep, mbconv)
+ * replaced by the same kind with at most its filters and at most its kernel size (one of them
+ * smaller).
  */
 export function singleShrinks(space: CgpConfig, genome: Genome): Genome[] {
   const l = genomeLayout(space);
@@ -23,11 +30,11 @@ export function singleShrinks(space: CgpConfig, genome: Genome): Genome[] {
   for (const k of activeNodes(space, genome)) {
     const at = k * l.nodeGenes;
     const f = space.functions[genome[at]];
-    if (f.kind !== "conv" && f.kind !== "res") continue;
+    if (!isConvBlock(f)) continue;
     space.functions.forEach((g, index) => {
       if (
-        g.kind === f.kind && g.filters <= f.filters && g.kernel <= f.kernel &&
-        (g.filters < f.filters || g.kernel < f.kernel)
+        isConvBlock(g) && g.kind === f.kind && g.filters <= f.filters && g.kernel <= f.kernel &&
+        (g.filters < f.filters || g.kernel < f.kernel) && sameExpansion(f, g)
       ) {
         const child = genome.slice();
         child[at] = index;

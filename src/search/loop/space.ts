@@ -19,7 +19,12 @@ export function searchSpace(config: EvolveConfig): CgpConfig {
     rows: config.cgp.rows,
     cols: config.cgp.cols,
     levelsBack: config.cgp.levelsBack,
-    functions: functionSet({ filters: config.cgp.filters, kernels: config.cgp.kernels }),
+    functions: functionSet({
+      filters: config.cgp.filters,
+      kernels: config.cgp.kernels,
+      set: config.cgp.functionSet,
+      expansions: config.cgp.expansions,
+    }),
     multiplierGenes: config.cgp.multiplierGenes,
     librarySize: Math.max(1, config.multipliers.length),
   });

@@ -5,8 +5,10 @@
 import { z } from "zod";
 import type { MultiplierGenes } from "../cgp/config.ts";
 import { checkSchema, int, number } from "../../util/check_schema.ts";
+import type { FunctionSetName } from "../cgp/functions.ts";
 
 const MULTIPLIER_GENES = ["network", "per-layer", "none"] as const satisfies MultiplierGenes[];
+const FUNCTION_SET_NAMES = ["classic", "mobile", "both"] as const satisfies FunctionSetName[];
 
 /** Where the first generation came from, and its genomes (stored in config.json). */
 export const InitialPopulationSchema = z.strictObject({
@@ -32,6 +34,10 @@ export const EvolveConfigSchema = z.strictObject({
     levelsBack: int(1),
     filters: z.array(int(1)).min(1),
     kernels: z.array(int(1)).min(1),
+    /** The blocks the function genes pick (src/search/cgp/functions.ts); absent: "classic". */
+    functionSet: z.enum(FUNCTION_SET_NAMES).optional(),
+    /** Expansion ratios of the mobile set's inverted residuals; absent: the default [3, 6]. */
+    expansions: z.array(int(1)).min(1).optional(),
     multiplierGenes: z.enum(MULTIPLIER_GENES),
   }),
   /** Per-gene mutation probability (CGP-CNN: 0.05). */

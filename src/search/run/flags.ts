@@ -120,6 +120,18 @@ const TABLE = {
     },
     resume: "locked",
   },
+  "function-set": {
+    type: "string",
+    value: "NAME",
+    help:
+      "blocks the genes pick: classic (conv, res), mobile (separable, inverted residual) or both",
+    default: "classic",
+    config: {
+      path: "cgp.functionSet",
+      parse: (flag, value) => choiceFlag(flag, value, ["classic", "mobile", "both"] as const),
+    },
+    resume: "locked",
+  },
   "max-params": {
     type: "string",
     value: "N",

@@ -14,14 +14,20 @@ const library = [
 ];
 
 Deno.test("--models: default every baseline; a list; unknown and empty items refused", () => {
-  assert.deepEqual(parseModels(undefined), ["resnet8", "resnet14", "resnet20", "lenet5"]);
+  assert.deepEqual(parseModels(undefined), [
+    "resnet8",
+    "resnet14",
+    "resnet20",
+    "lenet5",
+    "mobilenetv2",
+  ]);
   assert.deepEqual(parseModels("lenet5, resnet8"), ["lenet5", "resnet8"]);
   assert.throws(
     () => parseModels("resnet8,vgg16"),
     (e: Error) =>
       e instanceof UsageError &&
       e.message ===
-        "--models expects names among resnet8, resnet14, resnet20, lenet5, found 'vgg16'",
+        "--models expects names among resnet8, resnet14, resnet20, lenet5, mobilenetv2, found 'vgg16'",
   );
   assert.throws(
     () => parseModels("resnet8,,lenet5"),
