@@ -130,7 +130,7 @@ Deno.test({
       join(project, "resnet8-bam_h1v4.apxnet"),
     );
     const [cifar] = await words(FETCH);
-  assert.ok(cifar.startsWith("/"), `fetch-cifar10 printed '${cifar}'`);
+    assert.ok(cifar.startsWith("/"), `fetch-cifar10 printed '${cifar}'`);
     await Deno.copyFile(join(cifar, "test_batch.bin"), join(project, "test_batch.bin"));
     for (const e of examples().filter((e) => e.lang === "js")) {
       await Deno.writeTextFile(join(project, e.file), e.code);
